@@ -1,0 +1,75 @@
+"""/api/v1/audit: the audit trail, for administrators and auditors."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import select
+
+from api.core.pagination import PageParams, page_params, paginate
+from api.db import SessionDep
+from api.deps import AuditReader
+from api.models import AuditEntry
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class AuditPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    actor_kind: str
+    actor_id: str | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    purpose: str | None
+    request_id: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditPublic]
+    next_page_token: str | None
+    total: int | None = None
+
+
+@router.get("", response_model=AuditPage, response_model_exclude_none=True)
+def list_audit(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: AuditReader,
+    page: Annotated[PageParams, Depends(page_params)],
+    entity: str | None = Query(None, max_length=32),
+    entity_id: str | None = Query(None, max_length=32),
+    actor_id: str | None = Query(None, max_length=32),
+    action: str | None = Query(None, max_length=32),
+    since: datetime | None = None,
+    until: datetime | None = None,
+):
+    """Newest first; filter by record (entity, entity_id), actor, action or time."""
+    stmt = select(AuditEntry)
+    for column, value in (
+        (AuditEntry.entity, entity),
+        (AuditEntry.entity_id, entity_id),
+        (AuditEntry.actor_id, actor_id),
+        (AuditEntry.action, action),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.occurred_at < until)
+    return paginate(
+        session,
+        stmt,
+        order=[(AuditEntry.id, True)],
+        params=page,
+        request=request,
+        response=response,
+    )

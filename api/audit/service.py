@@ -1,0 +1,57 @@
+"""Appending to the audit trail, in the caller's transaction."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from api.auth.principal import Principal
+from api.core.context import request_id_var
+from api.models import AuditEntry
+
+# Never copied into the audit trail.
+_SECRET_FIELDS = frozenset({"password_hash", "token_hash", "key_hash", "search_text"})
+
+
+def snapshot(record: Any, *, mask: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON-safe copy of a row's columns, secrets left out, masked fields replaced."""
+    data = {}
+    for key, value in record.model_dump().items():
+        if key in _SECRET_FIELDS:
+            continue
+        if isinstance(value, date | datetime):
+            value = value.isoformat()
+        data[key] = value
+    for key, masker in (mask or {}).items():
+        if data.get(key) is not None:
+            data[key] = masker(data[key])
+    return data
+
+
+def record_audit(
+    session: Session,
+    *,
+    principal: Principal,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    place_path: str | None = None,
+    purpose: str | None = None,
+) -> None:
+    """Append one audit row; it commits or rolls back with the change it describes."""
+    session.add(
+        AuditEntry(
+            actor_kind=principal.kind,
+            actor_id=principal.id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            place_path=place_path,
+            purpose=purpose,
+            request_id=request_id_var.get(),
+        )
+    )

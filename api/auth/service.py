@@ -1,0 +1,101 @@
+"""Logging in, bearer tokens and resolving the caller of a request."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from api.auth.passwords import Passwords
+from api.auth.principal import Principal
+from api.models import AuthToken, Place, User, UserPlace
+from api.models.base import utcnow
+
+TOKEN_PREFIX = "gnt_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def authenticate(
+    session: Session, *, passwords: Passwords, username: str, password: str
+) -> User | None:
+    """The active user with this username and password, else None (same timing either way)."""
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    ok = passwords.verify(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        return None
+    return user
+
+
+def issue_token(session: Session, *, user: User, ttl_seconds: int) -> str:
+    """A new random bearer token; only its hash is stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        AuthToken(
+            token_hash=hash_token(raw),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+        )
+    )
+    return raw
+
+
+def revoke_user_tokens(session: Session, *, user_id: str) -> None:
+    """Ends every session of a user (password change, deactivation)."""
+    now = utcnow()
+    tokens = session.exec(
+        select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    )
+    for token in tokens:
+        token.revoked_at = now
+
+
+def user_principal(session: Session, *, user: User, token_id: str | None = None) -> Principal:
+    """The principal of an officer: role and the paths of the places they cover."""
+    places = list(
+        session.exec(
+            select(Place)
+            .join(UserPlace, UserPlace.place_id == Place.id)
+            .where(UserPlace.user_id == user.id)
+        )
+    )
+    paths = tuple(sorted(place.path for place in places))
+    # Admins and auditors with no places see the whole deployment; an officer sees none.
+    scope_paths = None if not paths and user.role != "commune_officer" else paths
+    ancestors = frozenset(part for place in places for part in place.path.strip("/").split("/")) - {
+        place.id for place in places
+    }
+    return Principal(
+        kind="user",
+        id=user.id,
+        role=user.role,
+        name=user.full_name,
+        place_paths=scope_paths,
+        ancestor_ids=ancestors,
+        token_id=token_id,
+    )
+
+
+def principal_for_token(session: Session, raw: str) -> Principal | None:
+    """The principal behind a bearer token, or None when unknown, expired or revoked."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    row = session.exec(
+        select(AuthToken, User)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == hash_token(raw))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or token.expires_at <= utcnow() or not user.is_active:
+        return None
+    return user_principal(session, user=user, token_id=token.id)
+
+
+def caller_key(session: Session, raw: str) -> str | None:
+    """A stable id of the caller behind a credential (for Idempotency-Key scoping)."""
+    principal = principal_for_token(session, raw)
+    return f"{principal.kind}:{principal.id}" if principal else None

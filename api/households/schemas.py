@@ -1,0 +1,227 @@
+"""Request and response shapes of /api/v1/households and its members."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from api.households.citizen_id import citizen_id_problem
+from api.households.ethnicities import ETHNICITY_CODES
+
+Gender = Literal["male", "female", "other"]
+Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
+EducationLevel = Literal[
+    "none", "primary", "lower_secondary", "upper_secondary", "vocational", "college", "university"
+]
+HouseholdStatus = Literal["unclassified", "poor", "near_poor", "average", "not_poor"]
+
+CODE_PATTERN = r"^[A-Za-z0-9._/-]+$"
+PHONE_PATTERN = r"^\+?[0-9 .-]{8,20}$"
+STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _known_ethnicity(value: str | None) -> str | None:
+    if value is not None and value not in ETHNICITY_CODES:
+        raise ValueError("unknown ethnicity code (see GET /api/v1/ethnicities)")
+    return value
+
+
+def _birth_year_not_future(value: int | None) -> int | None:
+    if value is not None and value > date.today().year:
+        raise ValueError("birth year is in the future")
+    return value
+
+
+class MemberFields(BaseModel):
+    model_config = STRICT
+
+    full_name: str = Field(min_length=1, max_length=200)
+    gender: Gender
+    birth_year: int = Field(ge=1900)
+    relation: Relation
+    ethnicity: str | None = Field(default=None, max_length=32)
+    citizen_id: str | None = Field(default=None, max_length=12)
+    education_level: EducationLevel | None = None
+    in_school: bool | None = None
+    has_health_insurance: bool | None = None
+    can_work: bool | None = None
+    disability: bool | None = None
+
+    _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+    _year = field_validator("birth_year")(_birth_year_not_future)
+
+    @field_validator("citizen_id")
+    @classmethod
+    def _valid_citizen_id(cls, value: str | None, info: ValidationInfo):
+        # Declared after gender and birth_year, so both are in info.data when valid.
+        if value:
+            problem = citizen_id_problem(
+                value, birth_year=info.data.get("birth_year"), gender=info.data.get("gender")
+            )
+            if problem:
+                raise ValueError(problem)
+        return value
+
+
+class MemberCreate(MemberFields):
+    pass
+
+
+class MemberUpdate(BaseModel):
+    model_config = STRICT
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    gender: Gender | None = None
+    birth_year: int | None = Field(default=None, ge=1900)
+    relation: Relation | None = None
+    ethnicity: str | None = Field(default=None, max_length=32)
+    citizen_id: str | None = Field(default=None, max_length=12)
+    education_level: EducationLevel | None = None
+    in_school: bool | None = None
+    has_health_insurance: bool | None = None
+    can_work: bool | None = None
+    disability: bool | None = None
+    left_on: date | None = None
+    left_reason: str | None = Field(default=None, max_length=300)
+
+    _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+    _year = field_validator("birth_year")(_birth_year_not_future)
+
+
+class MemberPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    household_id: str
+    full_name: str
+    gender: Gender
+    birth_year: int
+    relation: Relation
+    ethnicity: str | None
+    citizen_id: str | None = Field(description="Masked (last 4 digits) unless revealed")
+    education_level: EducationLevel | None
+    in_school: bool | None
+    has_health_insurance: bool | None
+    can_work: bool | None
+    disability: bool | None
+    left_on: date | None
+    left_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class HouseholdCreate(BaseModel):
+    model_config = STRICT
+
+    code: str = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
+    place_id: str = Field(max_length=32)
+    head_name: str = Field(min_length=1, max_length=200)
+    ethnicity: str = Field(max_length=32)
+    address: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
+    meritorious_service: bool = False
+    social_protection: bool = False
+    notes: str | None = Field(default=None, max_length=2000)
+    members: list[MemberCreate] = Field(default_factory=list, max_length=40)
+
+    _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+
+    @field_validator("members")
+    @classmethod
+    def _one_head(cls, members: list[MemberCreate]):
+        if sum(1 for m in members if m.relation == "head") > 1:
+            raise ValueError("a household has at most one member with relation 'head'")
+        ids = [m.citizen_id for m in members if m.citizen_id]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two members have the same citizen_id")
+        return members
+
+
+class HouseholdUpdate(BaseModel):
+    model_config = STRICT
+
+    code: str | None = Field(default=None, min_length=1, max_length=32, pattern=CODE_PATTERN)
+    place_id: str | None = Field(default=None, max_length=32)
+    move_reason: str | None = Field(default=None, max_length=300)
+    head_name: str | None = Field(default=None, min_length=1, max_length=200)
+    ethnicity: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
+    meritorious_service: bool | None = None
+    social_protection: bool | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+    _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+
+    @model_validator(mode="after")
+    def _required_stay_set(self):
+        for name in ("code", "place_id", "head_name", "ethnicity"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class HouseholdPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    code: str
+    place_id: str
+    commune_id: str
+    head_name: str
+    ethnicity: str
+    ethnic_minority: bool
+    address: str | None
+    phone: str | None
+    status: HouseholdStatus
+    meritorious_service: bool
+    social_protection: bool
+    notes: str | None
+    archived: bool
+    archived_at: datetime | None
+    archived_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class HouseholdMovePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_place_id: str
+    to_place_id: str
+    moved_at: datetime
+    reason: str | None
+
+
+class HouseholdDetail(HouseholdPublic):
+    members: list[MemberPublic]
+    moves: list[HouseholdMovePublic]
+
+
+class HouseholdPage(BaseModel):
+    items: list[HouseholdPublic]
+    next_page_token: str | None
+    total: int | None = None
+
+
+class MemberPage(BaseModel):
+    items: list[MemberPublic]
+    next_page_token: str | None = None
+
+
+class EthnicityPublic(BaseModel):
+    code: str
+    name_vi: str
+    name_en: str
+    ethnic_minority: bool
+
+
+class EthnicityList(BaseModel):
+    items: list[EthnicityPublic]

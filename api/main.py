@@ -1,0 +1,121 @@
+"""The application factory: the API at /api/v1 and, mounted at /, the officers' web app."""
+
+import logging
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+
+from api import health
+from api.audit.router import router as audit_router
+from api.auth.passwords import Passwords
+from api.auth.router import router as auth_router
+from api.core.idempotency import IdempotencyMiddleware
+from api.core.middleware import (
+    ApiSecurityHeadersMiddleware,
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+)
+from api.db import SessionFactory, make_engine, plain_session_factory
+from api.errors import install_error_handlers
+from api.households.router import ethnicity_router
+from api.households.router import router as households_router
+from api.migrate import head_revision
+from api.places.router import router as places_router
+from api.settings import Settings, get_settings
+from api.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Households, annual poverty reviews, support from member agencies, monitoring visits and
+reports for **sustainable poverty reduction** (giảm nghèo bền vững).
+
+* Authenticate with `Authorization: Bearer <token>` (officers: `POST /api/v1/auth/token`).
+* Errors are RFC 9457 `application/problem+json`.
+* Lists use keyset pagination: `page_size`, `page_token`, `next_page_token`, `Link: rel="next"`.
+* Reads carry a strong `ETag`; `PATCH`/`DELETE` need `If-Match` (428 without, 412 on mismatch).
+* `POST` accepts `Idempotency-Key`: a retry with the same key and body replays the answer.
+"""
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    for sub in (
+        auth_router,
+        users_router,
+        places_router,
+        households_router,
+        ethnicity_router,
+        audit_router,
+    ):
+        router.include_router(sub)
+    return router
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: SessionFactory | None = None,
+    with_web: bool = True,
+) -> FastAPI:
+    """Build the ASGI app; tests pass their own engine and session factory."""
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="giamngheo API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory or plain_session_factory(engine)
+    app.state.passwords = Passwords(
+        time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_cost
+    )
+    app.state.migration_head = head_revision()
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router())
+
+    # Added innermost first: a request passes RequestId, BodyLimit, headers, CORS, Idempotency.
+    app.add_middleware(IdempotencyMiddleware, prefix="/api/")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
+        )
+    app.add_middleware(ApiSecurityHeadersMiddleware, prefix="/api/")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+
+    if with_web:
+        _mount_web(app, settings)
+    return app
+
+
+def _mount_web(app: FastAPI, settings: Settings) -> None:
+    """The web app is a separate client of the API; in one process it calls it in-process."""
+    from web.main import create_web_app  # web depends on api's URL, never the reverse
+
+    app.mount(
+        "/",
+        create_web_app(
+            api_app=app,
+            secret_key=settings.secret_key.get_secret_value(),
+            secure_cookies=settings.secure_cookies,
+        ),
+    )
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn --factory (one per worker process)."""
+    return create_app()

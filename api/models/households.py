@@ -1,0 +1,80 @@
+"""Households, their members and their moves between places."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.models.base import created_field, id_field, timestamp_field
+
+
+class Household(SQLModel, table=True):
+    __tablename__ = "households"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "code"),
+        # Prefix LIKE on PostgreSQL needs pattern ops whatever the database's collation.
+        Index(
+            "ix_households_place_path",
+            "place_path",
+            postgresql_ops={"place_path": "varchar_pattern_ops"},
+        ),
+    )
+
+    id: str = id_field("hh")
+    code: str = Field(max_length=32)
+    commune_id: str = Field(foreign_key="places.id", index=True)
+    place_id: str = Field(foreign_key="places.id", index=True)
+    # Copy of the place's path: scoping and subtree filters need no join.
+    place_path: str = Field(max_length=1000)
+    head_name: str = Field(max_length=200)
+    ethnicity: str = Field(max_length=32, index=True)
+    address: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=20)
+    status: str = Field(default="unclassified", max_length=16, index=True)
+    meritorious_service: bool = False
+    social_protection: bool = False
+    notes: str | None = Field(default=None, max_length=2000)
+    archived_at: datetime | None = timestamp_field(index=True)
+    archived_reason: str | None = Field(default=None, max_length=300)
+    # Names and code without case or diacritics, for search on every backend.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+    version: int = 1
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "members"
+
+    id: str = id_field("mb")
+    household_id: str = Field(foreign_key="households.id", index=True)
+    full_name: str = Field(max_length=200)
+    gender: str = Field(max_length=8)
+    birth_year: int
+    relation: str = Field(max_length=16)
+    ethnicity: str | None = Field(default=None, max_length=32)
+    citizen_id: str | None = Field(default=None, max_length=12, unique=True)
+    education_level: str | None = Field(default=None, max_length=24)
+    in_school: bool | None = None
+    has_health_insurance: bool | None = None
+    can_work: bool | None = None
+    disability: bool | None = None
+    left_on: date | None = None
+    left_reason: str | None = Field(default=None, max_length=300)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+    version: int = 1
+
+
+class HouseholdMove(SQLModel, table=True):
+    """A household moved from one place to another: the history stays readable."""
+
+    __tablename__ = "household_moves"
+
+    id: str = id_field("mv")
+    household_id: str = Field(foreign_key="households.id", index=True)
+    from_place_id: str = Field(foreign_key="places.id")
+    to_place_id: str = Field(foreign_key="places.id")
+    moved_at: datetime = created_field()
+    reason: str | None = Field(default=None, max_length=300)
+    actor_id: str | None = Field(default=None, max_length=32)
