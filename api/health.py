@@ -19,15 +19,21 @@ def healthz():
 def readyz(request: Request):
     """Ready when the database answers and its schema is at the code's migration head."""
     engine = request.app.state.engine
-    head = request.app.state.migration_head
+    heads = request.app.state.migration_heads
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = frozenset(MigrationContext.configure(conn).get_current_heads())
     except SQLAlchemyError:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-    if current != head:
+    if current != heads:
         return JSONResponse(
-            {"status": "unavailable", "database": "ok", "migration": current, "head": head}, 503
+            {
+                "status": "unavailable",
+                "database": "ok",
+                "migration": sorted(current),
+                "expected": sorted(heads),
+            },
+            503,
         )
-    return {"status": "ok", "database": "ok", "migration": current}
+    return {"status": "ok", "database": "ok", "migration": sorted(current)}

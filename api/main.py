@@ -20,7 +20,7 @@ from api.db import SessionFactory, make_engine, plain_session_factory
 from api.errors import install_error_handlers
 from api.households.router import ethnicity_router
 from api.households.router import router as households_router
-from api.migrate import head_revision
+from api.migrate import head_revisions
 from api.places.router import router as places_router
 from api.settings import Settings, get_settings
 from api.users.router import router as users_router
@@ -78,7 +78,7 @@ def create_app(
     app.state.passwords = Passwords(
         time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_cost
     )
-    app.state.migration_head = head_revision()
+    app.state.migration_heads = head_revisions()
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())
