@@ -7,8 +7,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.standards import StandardsError
 
 log = logging.getLogger("giamngheo.errors")
 
@@ -163,6 +165,14 @@ def install_error_handlers(app: FastAPI) -> None:
             **exc.extra,
         )
 
+    @app.exception_handler(StandardsError)
+    async def _standards(request: Request, exc: StandardsError):
+        # The classification engine names the field and a stable code; pass both on.
+        errors = [{"pointer": exc.pointer or "", "detail": exc.message, "code": exc.code}]
+        return problem_response(
+            422, ValidationFailed.title, exc.message, ValidationFailed.slug, errors=errors
+        )
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         if any(err.get("type") == "json_invalid" for err in exc.errors()):
@@ -192,6 +202,17 @@ def install_error_handlers(app: FastAPI) -> None:
             Conflict.title,
             "The record conflicts with another one that was just saved.",
             Conflict.slug,
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError):
+        # A value the database refuses (PostgreSQL: a NUL character in text) is bad input.
+        log.info("data error: %s", exc.orig)
+        return problem_response(
+            400,
+            BadRequest.title,
+            "The request holds a value the database cannot store (such as a NUL character).",
+            BadRequest.slug,
         )
 
     @app.exception_handler(OperationalError)

@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
 from api import health
+from api.assessments.router import router as assessments_router
 from api.audit.router import router as audit_router
 from api.auth.passwords import Passwords
 from api.auth.router import router as auth_router
@@ -21,8 +22,11 @@ from api.errors import install_error_handlers
 from api.households.router import ethnicity_router
 from api.households.router import router as households_router
 from api.migrate import head_revisions
+from api.needs.router import router as needs_router
 from api.places.router import router as places_router
 from api.settings import Settings, get_settings
+from api.standards.router import router as standards_router
+from api.timeline.router import router as timeline_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -47,6 +51,10 @@ def api_router() -> APIRouter:
         places_router,
         households_router,
         ethnicity_router,
+        standards_router,
+        assessments_router,
+        needs_router,
+        timeline_router,
         audit_router,
     ):
         router.include_router(sub)

@@ -13,7 +13,18 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from api.auth.principal import Principal
-from api.models import AuditEntry, Event, Household, HouseholdMove, Member, Place
+from api.models import (
+    Assessment,
+    AssessmentStep,
+    AuditEntry,
+    Event,
+    Household,
+    HouseholdMove,
+    Member,
+    Need,
+    Place,
+    StatusChange,
+)
 
 ScopeRule = Callable[[Principal], ColumnElement[bool]]
 _RULES: dict[type, ScopeRule] = {}
@@ -82,6 +93,25 @@ def via_household(column) -> ScopeRule:
 
 scope_rule(Member)(via_household(Member.household_id))
 scope_rule(HouseholdMove)(via_household(HouseholdMove.household_id))
+
+
+def by_place_path(column) -> ScopeRule:
+    """Rule for a table that keeps a copy of its household's place path."""
+
+    def rule(principal: Principal):
+        return path_within(column, principal)
+
+    return rule
+
+
+for _model in (Assessment, StatusChange, Need):
+    scope_rule(_model)(by_place_path(_model.place_path))
+
+
+@scope_rule(AssessmentStep)
+def _steps(principal: Principal):
+    inner = select(Assessment.id).where(path_within(Assessment.place_path, principal))
+    return AssessmentStep.assessment_id.in_(inner)
 
 
 @scope_rule(AuditEntry)

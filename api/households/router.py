@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from sqlalchemy import false
 from sqlmodel import select
 
 from api.core.etag import etag_of, require_if_match, set_etag
@@ -23,7 +24,7 @@ from api.households.schemas import (
     MemberPublic,
     MemberUpdate,
 )
-from api.models import Household, Member, Place
+from api.models import Household, Member, Place, StatusChange
 
 router = APIRouter(prefix="/households", tags=["households"])
 ethnicity_router = APIRouter(tags=["households"])
@@ -54,7 +55,7 @@ def create_household(
     return views.household_detail(session, household)
 
 
-@router.get("", response_model=HouseholdPage, response_model_exclude_none=True)
+@router.get("", response_model=HouseholdPage, response_model_exclude_unset=True)
 def list_households(
     request: Request,
     response: Response,
@@ -67,6 +68,11 @@ def list_households(
     ethnic_minority: bool | None = None,
     meritorious_service: bool | None = None,
     social_protection: bool | None = None,
+    without_labour_capacity: bool | None = None,
+    transition: str | None = Query(
+        None, max_length=24, description="newly_poor, re_poor, escaped_poverty, … (with year)"
+    ),
+    year: int | None = Query(None, ge=2000, le=2100, description="Review year of `transition`"),
     archived: bool = Query(False, description="true lists archived households instead"),
     q: str | None = Query(None, max_length=200, description="Name, code or 12-digit citizen ID"),
 ):
@@ -77,7 +83,8 @@ def list_households(
     if place_id is not None:
         path = session.exec(select(Place.path).where(Place.id == place_id)).first()
         # An unknown or invisible place matches nothing, never everything.
-        stmt = stmt.where(Household.place_path.startswith(path or "\x00", autoescape=True))
+        inside = Household.place_path.startswith(path, autoescape=True) if path else false()
+        stmt = stmt.where(inside)
     if status_ is not None:
         stmt = stmt.where(Household.status == status_)
     if ethnicity is not None:
@@ -89,6 +96,15 @@ def list_households(
         stmt = stmt.where(Household.meritorious_service == meritorious_service)
     if social_protection is not None:
         stmt = stmt.where(Household.social_protection == social_protection)
+    if without_labour_capacity is not None:
+        stmt = stmt.where(Household.without_labour_capacity == without_labour_capacity)
+    if transition is not None or year is not None:
+        changes = select(StatusChange.household_id)
+        if transition is not None:
+            changes = changes.where(StatusChange.transition == transition)
+        if year is not None:
+            changes = changes.where(StatusChange.year == year)
+        stmt = stmt.where(Household.id.in_(changes))
     if q and q.strip():
         stmt = stmt.where(_matches(q.strip()))
     result = paginate(

@@ -9,7 +9,6 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from api.households.citizen_id import citizen_id_problem
@@ -61,7 +60,8 @@ class MemberFields(BaseModel):
     @classmethod
     def _valid_citizen_id(cls, value: str | None, info: ValidationInfo):
         # Declared after gender and birth_year, so both are in info.data when valid.
-        if value:
+        # An empty string is checked too: stored, it would collide with the next empty one.
+        if value is not None:
             problem = citizen_id_problem(
                 value, birth_year=info.data.get("birth_year"), gender=info.data.get("gender")
             )
@@ -160,12 +160,13 @@ class HouseholdUpdate(BaseModel):
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
 
-    @model_validator(mode="after")
-    def _required_stay_set(self):
-        for name in ("code", "place_id", "head_name", "ethnicity"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
+    @field_validator("code", "place_id", "head_name", "ethnicity")
+    @classmethod
+    def _required_stay_set(cls, value: str | None):
+        # Runs only for fields sent; a field validator so the error points at the field.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class HouseholdPublic(BaseModel):
@@ -181,6 +182,8 @@ class HouseholdPublic(BaseModel):
     address: str | None
     phone: str | None
     status: HouseholdStatus
+    status_since: date | None
+    without_labour_capacity: bool
     meritorious_service: bool
     social_protection: bool
     notes: str | None

@@ -366,7 +366,7 @@ def update_member(
     merged = {**member.model_dump(), **changes}
     if merged["left_on"] and merged["left_on"] > date.today():
         raise ValidationFailed("left_on is in the future.", pointer="/left_on")
-    if merged["citizen_id"]:
+    if merged["citizen_id"] is not None:  # "" is no citizen ID either
         problem = citizen_id_problem(
             merged["citizen_id"], birth_year=merged["birth_year"], gender=merged["gender"]
         )

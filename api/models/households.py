@@ -30,7 +30,10 @@ class Household(SQLModel, table=True):
     ethnicity: str = Field(max_length=32, index=True)
     address: str | None = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, max_length=20)
+    # Current status, set only by recognised assessments (api/assessments/recognition.py).
     status: str = Field(default="unclassified", max_length=16, index=True)
+    status_since: date | None = None
+    without_labour_capacity: bool = False
     meritorious_service: bool = False
     social_protection: bool = False
     notes: str | None = Field(default=None, max_length=2000)

@@ -1,0 +1,167 @@
+"""What a recognised assessment changes: the household's status, its history and its needs."""
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from api.audit.service import record_audit
+from api.auth.principal import Principal
+from api.core.etag import bump_version
+from api.errors import Conflict
+from api.events.service import append_event
+from api.households.ethnicities import is_ethnic_minority
+from api.models import Assessment, Household, Need, StatusChange
+from api.models.base import utcnow
+from api.standards import get_standard, indicator_need_categories, yearly_transition
+
+NEEDY = frozenset({"poor", "near_poor"})
+
+
+def recognise(
+    session: Session, *, principal: Principal, household: Household, assessment: Assessment
+) -> StatusChange:
+    """Record the status change, recompute the household's history, open needs."""
+    if assessment.kind == "periodic":
+        _check_one_periodic(session, assessment)
+    change = StatusChange(
+        household_id=household.id,
+        assessment_id=assessment.id,
+        place_path=household.place_path,
+        year=assessment.year,
+        kind=assessment.kind,
+        effective_date=assessment.effective_date or assessment.decision_date or date.today(),
+        previous_status=household.status,
+        new_status=assessment.classification,
+        without_labour_capacity=(
+            assessment.classification == "poor" and assessment.able_to_work_count == 0
+        ),
+        ethnic_minority=is_ethnic_minority(household.ethnicity),
+        meritorious_service=household.meritorious_service,
+    )
+    session.add(change)
+    session.flush()
+    old_status = household.status
+    rebuild_history(session, household)
+    append_event(
+        session,
+        type="assessment.recognised",
+        entity_id=assessment.id,
+        place_path=household.place_path,
+        data={
+            "assessment_id": assessment.id,
+            "household_id": household.id,
+            "year": assessment.year,
+            "classification": assessment.classification,
+        },
+    )
+    if household.status != old_status:
+        append_event(
+            session,
+            type="household.status_changed",
+            entity_id=household.id,
+            place_path=household.place_path,
+            data={
+                "household_id": household.id,
+                "from": old_status,
+                "to": household.status,
+                "transition": change.transition,
+            },
+        )
+    if assessment.classification in NEEDY:
+        open_needs_from_deprivations(
+            session, principal=principal, household=household, assessment=assessment
+        )
+    return change
+
+
+def _check_one_periodic(session: Session, assessment: Assessment) -> None:
+    stmt = select(Assessment.id).where(
+        Assessment.household_id == assessment.household_id,
+        Assessment.year == assessment.year,
+        Assessment.kind == "periodic",
+        Assessment.state == "recognised",
+        Assessment.id != assessment.id,
+    )
+    if session.exec(stmt).first() is not None:
+        raise Conflict(
+            f"The household already has a recognised periodic review for {assessment.year}.",
+            errors=[{"pointer": "/step", "detail": "one recognised periodic review per year"}],
+        )
+
+
+def ordered_changes(session: Session, household_id: str) -> list[StatusChange]:
+    """The household's recognised changes in the order they took effect."""
+    stmt = select(StatusChange).where(StatusChange.household_id == household_id)
+    changes = list(session.exec(stmt))
+    return sorted(changes, key=lambda c: (c.effective_date, c.year, c.recognised_at, c.id))
+
+
+def rebuild_history(session: Session, household: Household) -> None:
+    """Recompute every change's previous status and transition, then the current status.
+
+    Reviews may be recognised out of order (2018 entered before 2017), so the history is
+    always rebuilt from the whole sequence rather than patched.
+    """
+    history: list[str] = []
+    for change in ordered_changes(session, household.id):
+        change.previous_status = history[-1] if history else "unclassified"
+        change.transition = yearly_transition(history=history, new_status=change.new_status)
+        history.append(change.new_status)
+    latest = ordered_changes(session, household.id)[-1] if history else None
+    if latest is not None and (
+        household.status != latest.new_status
+        or household.without_labour_capacity != latest.without_labour_capacity
+    ):
+        household.status = latest.new_status
+        household.status_since = latest.effective_date
+        household.without_labour_capacity = latest.without_labour_capacity
+        household.updated_at = utcnow()
+        bump_version(household)
+    session.flush()
+
+
+def open_needs_from_deprivations(
+    session: Session, *, principal: Principal, household: Household, assessment: Assessment
+) -> list[Need]:
+    """One open need per support category a deprivation calls for (unless one is open)."""
+    standard = get_standard(assessment.standard_code)
+    categories = indicator_need_categories(standard, assessment.deprivations)
+    open_now = set(
+        session.exec(
+            select(Need.category).where(Need.household_id == household.id, Need.status == "open")
+        )
+    )
+    opened = []
+    for indicator, category in categories.items():
+        if category in open_now:
+            continue
+        open_now.add(category)
+        need = Need(
+            household_id=household.id,
+            place_path=household.place_path,
+            category=category,
+            source="assessment",
+            assessment_id=assessment.id,
+            indicator_code=indicator,
+            created_by=principal.id,
+        )
+        session.add(need)
+        session.flush()
+        record_audit(
+            session,
+            principal=principal,
+            action="create",
+            entity="need",
+            entity_id=need.id,
+            after={"category": category, "indicator_code": indicator},
+            place_path=household.place_path,
+        )
+        append_event(
+            session,
+            type="need.opened",
+            entity_id=need.id,
+            place_path=household.place_path,
+            data={"need_id": need.id, "household_id": household.id, "category": category},
+        )
+        opened.append(need)
+    return opened
