@@ -28,6 +28,7 @@ from api.settings import Settings, get_settings
 from api.standards.router import router as standards_router
 from api.timeline.router import router as timeline_router
 from api.users.router import router as users_router
+from web.main import create_web_app
 
 API_PREFIX = "/api/v1"
 
@@ -112,8 +113,6 @@ def create_app(
 
 def _mount_web(app: FastAPI, settings: Settings) -> None:
     """The web app is a separate client of the API; in one process it calls it in-process."""
-    from web.main import create_web_app  # web depends on api's URL, never the reverse
-
     app.mount(
         "/",
         create_web_app(

@@ -127,7 +127,7 @@ def settings(database_url) -> Settings:
 
 @pytest.fixture
 def app(settings, engine, session_factory):
-    return create_app(settings, engine=engine, session_factory=session_factory, with_web=False)
+    return create_app(settings, engine=engine, session_factory=session_factory)
 
 
 @pytest.fixture

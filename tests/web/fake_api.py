@@ -1,0 +1,412 @@
+"""An in-memory stand-in for the giamngheo REST API: just the v1 contract the web app uses.
+
+It answers like the real API (problem+json errors, keyset pages, strong ETags, If-Match)
+so the web app can be tested without a database. Test code reaches its state through
+``app.state.fake``.
+"""
+
+import base64
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import JSONResponse, Response
+
+API = "/api/v1"
+CRASHING_ID = "crash"  # reading this household makes the fake API fail with a 500
+STATUSES = ("unclassified", "poor", "near_poor", "average", "not_poor")
+GENDERS = ("male", "female", "other")
+RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
+
+PYDANTIC_MESSAGES = {
+    "missing": "Field required",
+    "string_too_short": "String should have at least 1 character",
+    "literal_error": "Input should be one of the allowed values",
+    "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
+}
+MESSAGES = {
+    "citizen_id": {
+        "vi": "Số định danh phải gồm đúng 12 chữ số.",
+        "en": "The citizen ID must be exactly 12 digits.",
+    },
+    "birth_year": {
+        "vi": "Năm sinh phải từ 1900 đến năm nay.",
+        "en": "The year of birth must be between 1900 and this year.",
+    },
+    "code_taken": {"vi": "Mã hộ đã tồn tại.", "en": "This household code already exists."},
+    "unknown_place": {"vi": "Địa bàn không tồn tại.", "en": "Unknown place."},
+    "unknown_ethnicity": {"vi": "Dân tộc không hợp lệ.", "en": "Unknown ethnicity."},
+}
+
+
+def fold(text: str) -> str:
+    """Case- and diacritic-insensitive form, as the real API searches names."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+@dataclass
+class FakeState:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> username
+    places: list[dict[str, Any]] = field(default_factory=list)
+    ethnicities: list[dict[str, str]] = field(default_factory=list)
+    households: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    down: bool = False
+    token_lifetime: int = 3600
+
+    def etag(self, household_id: str) -> str:
+        return f'"v{self.versions[household_id]}"'
+
+    def add_household(self, **fields: Any) -> dict[str, Any]:
+        household_id = fields.pop("id", None) or f"h-{len(self.households) + 1:04d}"
+        now = datetime(2026, 3, 1, 2, 30, tzinfo=UTC).isoformat()
+        place = next(p for p in self.places if p["id"] == fields["place_id"])
+        record = {
+            "id": household_id,
+            "code": "",
+            "place_id": "",
+            "head_name": "",
+            "ethnicity": "kinh",
+            "address": None,
+            "phone": None,
+            "status": "unclassified",
+            "meritorious_service": False,
+            "social_protection": False,
+            "notes": None,
+            "archived": False,
+            "created_at": now,
+            "updated_at": now,
+            "members": [],
+            "commune_id": place["parent_id"] if place["level"] == "hamlet" else place["id"],
+        }
+        record.update(fields)
+        for index, member in enumerate(record["members"]):
+            member.setdefault("id", f"{household_id}-m{index + 1}")
+        self.households[household_id] = record
+        self.versions[household_id] = 1
+        return record
+
+
+def _place(pid: str, code: str, name: str, level: str, parent: str | None) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "code": code,
+        "name": name,
+        "level": level,
+        "parent_id": parent,
+        "area": "rural" if level in ("commune", "hamlet") else None,
+        "valid_from": "2025-07-01",
+        "valid_to": None,
+    }
+
+
+def seeded_state() -> FakeState:
+    state = FakeState()
+    state.users["an.tran"] = {
+        "id": "u-1",
+        "username": "an.tran",
+        "full_name": "Trần Thị An",
+        "role": "commune_officer",
+        "place_ids": ["p-long-hoa"],
+    }
+    state.passwords["an.tran"] = "mat-khau-dung"
+    state.places = [
+        _place("p-tra-vinh", "84", "Tỉnh Trà Vinh", "province", None),
+        _place("p-long-hoa", "29365", "Xã Long Hòa", "commune", "p-tra-vinh"),
+        _place("p-hoa-minh", "29368", "Xã Hòa Minh", "commune", "p-tra-vinh"),
+        _place("p-ap-cho", "2936501", "Ấp Chợ", "hamlet", "p-long-hoa"),
+        _place("p-ap-moi", "2936502", "Ấp Mới", "hamlet", "p-long-hoa"),
+    ]
+    state.ethnicities = [
+        {"code": "kinh", "name_vi": "Kinh", "name_en": "Kinh"},
+        {"code": "khmer", "name_vi": "Khmer", "name_en": "Khmer"},
+        {"code": "hoa", "name_vi": "Hoa", "name_en": "Chinese (Hoa)"},
+    ]
+    state.add_household(
+        id="h-0001",
+        code="LH-001",
+        place_id="p-ap-cho",
+        head_name="Nguyễn Văn A",
+        ethnicity="kinh",
+        address="Số 12, Ấp Chợ",
+        phone="0912345678",
+        status="poor",
+        meritorious_service=True,
+        members=[
+            {
+                "full_name": "Nguyễn Văn A",
+                "gender": "male",
+                "birth_year": 1975,
+                "relation": "head",
+                "ethnicity": "kinh",
+                "citizen_id": "********1234",
+                "education_level": "secondary",
+                "in_school": False,
+                "has_health_insurance": True,
+                "can_work": True,
+                "disability": False,
+            },
+            {
+                "full_name": "Lê Thị Bé",
+                "gender": "female",
+                "birth_year": 1980,
+                "relation": "spouse",
+                "ethnicity": "kinh",
+                "citizen_id": "********5678",
+                "education_level": "primary",
+                "in_school": False,
+                "has_health_insurance": None,
+                "can_work": False,
+                "disability": False,
+            },
+        ],
+    )
+    state.add_household(
+        id="h-0002",
+        code="LH-002",
+        place_id="p-ap-moi",
+        head_name="Thạch Sô Phươl",
+        ethnicity="khmer",
+        status="near_poor",
+    )
+    state.add_household(
+        id="h-0003",
+        code="LH-003",
+        place_id="p-ap-moi",
+        head_name="Nguyễn Văn Ánh",
+        ethnicity="kinh",
+        status="not_poor",
+    )
+    return state
+
+
+def _language(request: Request) -> str:
+    return "en" if request.headers.get("accept-language", "vi").startswith("en") else "vi"
+
+
+def _public(household: dict[str, Any], *, with_members: bool) -> dict[str, Any]:
+    body = dict(household)
+    if not with_members:
+        body.pop("members")
+    return body
+
+
+def _encode_token(household_id: str) -> str:
+    return base64.urlsafe_b64encode(household_id.encode()).decode()
+
+
+def _decode_token(token: str) -> str:
+    return base64.urlsafe_b64decode(token.encode()).decode()
+
+
+def _validate(
+    state: FakeState,
+    body: dict[str, Any],
+    lang: str,
+    *,
+    partial: bool,
+    household_id: str | None = None,
+) -> list[dict[str, str]]:
+    """The subset of the real API's validation that the web tests exercise: schema errors
+    carry pydantic's English message and its error type as ``code``; rule errors carry a
+    message in the caller's language (Accept-Language) and no code."""
+    errors: list[dict[str, str]] = []
+
+    def schema_error(pointer: str, code: str) -> None:
+        errors.append({"pointer": pointer, "detail": PYDANTIC_MESSAGES[code], "code": code})
+
+    def rule_error(pointer: str, key: str) -> None:
+        errors.append({"pointer": pointer, "detail": MESSAGES[key][lang]})
+
+    def require_text(container: dict[str, Any], name: str, pointer: str) -> None:
+        if name not in container:
+            schema_error(pointer, "missing")
+        elif not str(container[name] or "").strip():
+            schema_error(pointer, "string_too_short")
+
+    for name in ("code", "place_id", "head_name", "ethnicity"):
+        if not partial or name in body:
+            require_text(body, name, f"/{name}")
+    code = body.get("code")
+    if code and any(
+        h["code"] == code and h["id"] != household_id for h in state.households.values()
+    ):
+        rule_error("/code", "code_taken")
+    place_id = body.get("place_id")
+    if place_id and place_id not in {p["id"] for p in state.places}:
+        rule_error("/place_id", "unknown_place")
+    ethnicity = body.get("ethnicity")
+    if ethnicity and ethnicity not in {e["code"] for e in state.ethnicities}:
+        rule_error("/ethnicity", "unknown_ethnicity")
+    for index, member in enumerate(body.get("members") or []):
+        prefix = f"/members/{index}"
+        require_text(member, "full_name", f"{prefix}/full_name")
+        for name, allowed in (("gender", GENDERS), ("relation", RELATIONS)):
+            if name not in member:
+                schema_error(f"{prefix}/{name}", "missing")
+            elif member[name] not in allowed:
+                schema_error(f"{prefix}/{name}", "literal_error")
+        citizen_id = member.get("citizen_id")
+        if citizen_id is not None and not (len(citizen_id) == 12 and citizen_id.isdigit()):
+            rule_error(f"{prefix}/citizen_id", "citizen_id")
+        birth_year = member.get("birth_year")
+        if isinstance(birth_year, str):
+            schema_error(f"{prefix}/birth_year", "int_parsing")
+        elif birth_year is not None and not 1900 <= birth_year <= 2026:
+            rule_error(f"{prefix}/birth_year", "birth_year")
+    return errors
+
+
+def build_fake_api(state: FakeState | None = None) -> FastAPI:
+    state = state or seeded_state()
+    app = FastAPI()
+    app.state.fake = state
+
+    @app.middleware("http")
+    async def record_and_gate(request: Request, call_next):  # type: ignore[no-untyped-def]
+        state.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": dict(request.query_params),
+                "headers": dict(request.headers),
+            }
+        )
+        if state.down:
+            return problem(503, "Service Unavailable", "maintenance")
+        if request.url.path.startswith(f"{API}/auth/token"):
+            return await call_next(request)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or token not in state.tokens:
+            return problem(401, "Unauthorized", "Missing or invalid bearer token.")
+        request.state.username = state.tokens[token]
+        request.state.token = token
+        return await call_next(request)
+
+    @app.post(f"{API}/auth/token")
+    async def issue_token(username: str = Form(""), password: str = Form("")) -> Any:
+        if state.passwords.get(username) != password or not password:
+            return problem(401, "Unauthorized", "Invalid username or password.")
+        token = secrets.token_urlsafe(16)
+        state.tokens[token] = username
+        return {"access_token": token, "token_type": "bearer", "expires_in": state.token_lifetime}
+
+    @app.post(f"{API}/auth/logout", status_code=204)
+    async def revoke_token(request: Request) -> Response:
+        state.tokens.pop(request.state.token, None)
+        return Response(status_code=204)
+
+    @app.get(f"{API}/auth/me")
+    async def me(request: Request) -> Any:
+        return state.users[request.state.username]
+
+    @app.get(f"{API}/places")
+    async def list_places(
+        parent_id: str = "", level: str = "", q: str = "", page_size: int = 50
+    ) -> Any:
+        items = [
+            p
+            for p in state.places
+            if (not parent_id or p["parent_id"] == parent_id)
+            and (not level or p["level"] == level)
+            and (not q or fold(q) in fold(p["name"]))
+        ]
+        return {"items": items[:page_size], "next_page_token": None}
+
+    @app.get(f"{API}/ethnicities")
+    async def list_ethnicities() -> Any:
+        return {"items": state.ethnicities}
+
+    @app.get(f"{API}/households")
+    async def list_households(
+        request: Request,
+        place_id: str = "",
+        status: str = "",
+        ethnicity: str = "",
+        q: str = "",
+        page_size: int = 50,
+        page_token: str = "",
+    ) -> Any:
+        matches = [
+            h
+            for h in sorted(state.households.values(), key=lambda h: h["id"])
+            if (not place_id or place_id in (h["place_id"], h["commune_id"]))
+            and (not status or h["status"] == status)
+            and (not ethnicity or h["ethnicity"] == ethnicity)
+            and (not q or fold(q) in fold(h["head_name"]) or fold(q) in fold(h["code"]))
+        ]
+        if page_token:
+            after = _decode_token(page_token)
+            matches = [h for h in matches if h["id"] > after]
+        page = matches[:page_size]
+        next_token = _encode_token(page[-1]["id"]) if len(matches) > page_size else None
+        headers = {}
+        if next_token:
+            headers["Link"] = f'<{request.url.path}?page_token={next_token}>; rel="next"'
+        body = {
+            "items": [_public(h, with_members=False) for h in page],
+            "next_page_token": next_token,
+        }
+        return JSONResponse(body, headers=headers)
+
+    @app.get(f"{API}/households/{{household_id}}")
+    async def get_household(household_id: str) -> Any:
+        if household_id == CRASHING_ID:
+            raise RuntimeError("a bug in the API")
+        if household_id not in state.households:
+            return problem(404, "Not Found", "No such household.")
+        return JSONResponse(
+            _public(state.households[household_id], with_members=True),
+            headers={"ETag": state.etag(household_id)},
+        )
+
+    @app.post(f"{API}/households", status_code=201)
+    async def create_household(request: Request) -> Any:
+        body = await request.json()
+        errors = _validate(state, body, _language(request), partial=False)
+        if errors:
+            return problem(
+                422, "Unprocessable Content", "The household is not valid.", errors=errors
+            )
+        record = state.add_household(**body)
+        return JSONResponse(
+            _public(record, with_members=True),
+            status_code=201,
+            headers={"ETag": state.etag(record["id"])},
+        )
+
+    @app.patch(f"{API}/households/{{household_id}}")
+    async def update_household(request: Request, household_id: str) -> Any:
+        if household_id not in state.households:
+            return problem(404, "Not Found", "No such household.")
+        if_match = request.headers.get("if-match")
+        if not if_match:
+            return problem(428, "Precondition Required", "Send If-Match.")
+        if if_match != state.etag(household_id):
+            return problem(412, "Precondition Failed", "The household has changed.")
+        body = await request.json()
+        errors = _validate(state, body, _language(request), partial=True, household_id=household_id)
+        if errors:
+            return problem(
+                422, "Unprocessable Content", "The changes are not valid.", errors=errors
+            )
+        state.households[household_id].update(body)
+        state.versions[household_id] += 1
+        return JSONResponse(
+            _public(state.households[household_id], with_members=True),
+            headers={"ETag": state.etag(household_id)},
+        )
+
+    return app

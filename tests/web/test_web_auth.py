@@ -1,0 +1,248 @@
+"""Sign in, sign out, and the way back to the page the officer wanted."""
+
+import re
+import time
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.web.fake_api import FakeState
+from tests.web.web_test_helpers import (
+    HX,
+    PASSWORD,
+    SECRET_KEY,
+    USERNAME,
+    browser_for,
+    csrf_token,
+    hidden_value,
+    input_value,
+)
+from web.main import create_web_app
+
+pytestmark = pytest.mark.anyio
+
+SESSION_COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}\.[0-9a-f]{64}$")
+
+
+async def post_login(client: httpx.AsyncClient, **fields: str) -> httpx.Response:
+    token = csrf_token((await client.get("/login")).text)
+    return await client.post("/login", data={"csrf_token": token, **fields})
+
+
+class TestLoginPage:
+    async def test_shows_the_form_in_vietnamese_with_a_csrf_token(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/login")
+        assert response.status_code == 200
+        assert "<h1>Đăng nhập</h1>" in response.text
+        assert '<label for="username">Tên đăng nhập</label>' in response.text
+        assert '<label for="password">Mật khẩu</label>' in response.text
+        assert len(csrf_token(response.text)) == 43
+        assert hidden_value(response.text, "next") == "/"
+
+    async def test_sets_an_httponly_samesite_lax_session_cookie(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/login")
+        cookie = response.headers["set-cookie"]
+        name, _, rest = cookie.partition("=")
+        assert name == "gn_session"
+        assert SESSION_COOKIE_VALUE.match(rest.split(";")[0])
+        attributes = {part.strip() for part in rest.split(";")[1:]}
+        assert attributes == {"HttpOnly", "Max-Age=28800", "Path=/", "SameSite=lax"}
+
+    async def test_secure_cookies_are_host_only_and_secure(self, fake_api: FastAPI) -> None:
+        app = create_web_app(api_app=fake_api, secret_key=SECRET_KEY, secure_cookies=True)
+        async with browser_for(app) as browser:
+            cookie = (await browser.get("/login")).headers["set-cookie"]
+        assert cookie.startswith("__Host-gn_session=")
+        assert "; Secure" in cookie
+        assert "; HttpOnly" in cookie
+
+    async def test_a_signed_in_officer_is_sent_on(self, officer: httpx.AsyncClient) -> None:
+        response = await officer.get("/login?next=/households")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/households"
+
+
+class TestSignIn:
+    async def test_success_redirects_home_and_greets_the_officer(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await post_login(client, username=USERNAME, password=PASSWORD, next="/")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/"
+        home = await client.get("/")
+        assert home.status_code == 200
+        assert "<h1>Xin chào, Trần Thị An</h1>" in home.text
+        assert '<p class="lead">Cán bộ xã</p>' in home.text
+        assert '<li><span class="place-level">Xã</span> Xã Long Hòa</li>' in home.text
+
+    async def test_the_cookie_holds_a_new_signed_id_never_the_token(
+        self, client: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        anonymous = (await client.get("/login")).cookies["gn_session"]
+        token = csrf_token((await client.get("/login")).text)
+        response = await client.post(
+            "/login", data={"csrf_token": token, "username": USERNAME, "password": PASSWORD}
+        )
+        signed_in = response.cookies["gn_session"]
+        assert SESSION_COOKIE_VALUE.match(signed_in)
+        assert signed_in != anonymous  # a fresh id on sign-in (no session fixation)
+        [api_token] = fake.tokens
+        assert api_token not in signed_in
+        assert api_token not in response.text
+
+    async def test_wrong_password_is_refused_in_vietnamese_keeping_the_username(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await post_login(client, username=USERNAME, password="sai-mat-khau")
+        assert response.status_code == 400
+        assert (
+            '<p class="notice error" role="alert" id="login-error">'
+            "Tên đăng nhập hoặc mật khẩu không đúng.</p>"
+        ) in response.text
+        assert input_value(response.text, "username") == USERNAME
+        assert "sai-mat-khau" not in response.text
+        assert (await client.get("/")).status_code == 303
+
+    async def test_blank_fields_are_refused_without_asking_the_api(
+        self, client: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        response = await post_login(client, username=" ", password="")
+        assert response.status_code == 400
+        assert "Vui lòng nhập tên đăng nhập và mật khẩu." in response.text
+        assert fake.requests == []
+
+    async def test_unreachable_api_is_said_plainly(self) -> None:
+        app = create_web_app(api_base_url="http://127.0.0.1:1", secret_key=SECRET_KEY)
+        async with browser_for(app) as browser:
+            response = await post_login(browser, username=USERNAME, password=PASSWORD)
+        assert response.status_code == 503
+        assert (
+            "Hiện không kết nối được với máy chủ dữ liệu. Dữ liệu của bạn vẫn an toàn; "
+            "vui lòng thử lại sau ít phút."
+        ) in response.text
+        assert "Traceback" not in response.text
+        assert input_value(response.text, "username") == USERNAME
+
+
+class TestLoginRequired:
+    async def test_an_anonymous_page_view_goes_to_login_with_next(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/households?q=nguyen")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%3Fq%3Dnguyen"
+
+    async def test_an_anonymous_htmx_request_gets_hx_redirect(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/households?q=nguyen", headers=HX)
+        assert response.status_code == 200
+        assert response.headers["hx-redirect"] == "/login?next=%2Fhouseholds%3Fq%3Dnguyen"
+        assert response.headers["vary"] == "HX-Request"
+
+    async def test_signing_in_returns_to_next(self, client: httpx.AsyncClient) -> None:
+        login_page = await client.get("/login?next=%2Fhouseholds%2Fh-0001")
+        assert hidden_value(login_page.text, "next") == "/households/h-0001"
+        response = await client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_token(login_page.text),
+                "username": USERNAME,
+                "password": PASSWORD,
+                "next": "/households/h-0001",
+            },
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/households/h-0001"
+
+    @pytest.mark.parametrize(
+        "next_path",
+        [
+            "//evil.example/x",
+            "https://evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "households",
+        ],
+    )
+    async def test_next_outside_the_site_is_replaced_by_home(
+        self, client: httpx.AsyncClient, next_path: str
+    ) -> None:
+        login_page = await client.get("/login", params={"next": next_path})
+        assert hidden_value(login_page.text, "next") == "/"
+        response = await client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_token(login_page.text),
+                "username": USERNAME,
+                "password": PASSWORD,
+                "next": next_path,
+            },
+        )
+        assert response.headers["location"] == "/"
+
+    async def test_an_expired_session_goes_to_login(
+        self, officer: httpx.AsyncClient, web_app: FastAPI
+    ) -> None:
+        web_app.state.sessions.clock = lambda: time.time() + 8 * 3600 + 1
+        response = await officer.get("/households/h-0001")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001"
+
+    async def test_a_token_the_api_refuses_ends_the_session(
+        self, officer: httpx.AsyncClient, fake: FakeState, web_app: FastAPI
+    ) -> None:
+        fake.tokens.clear()  # revoked or expired on the API side
+        response = await officer.get("/households/h-0001")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001"
+        cleared = response.headers["set-cookie"]
+        assert cleared.startswith('gn_session=""; ')
+        assert "; Max-Age=0; " in cleared
+        assert len(web_app.state.sessions) == 0
+
+    async def test_a_form_post_returns_to_the_page_it_came_from(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState
+    ) -> None:
+        fake.tokens.clear()
+        response = await officer.post(
+            "/households/new",
+            data={"csrf_token": csrf, "member_rows": "0"},
+            headers={"Referer": "http://testserver/households/new"},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fnew"
+
+
+class TestSignOut:
+    async def test_revokes_the_token_and_forgets_the_session(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState, web_app: FastAPI
+    ) -> None:
+        response = await officer.post("/logout", data={"csrf_token": csrf})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login"
+        assert fake.tokens == {}
+        assert len(web_app.state.sessions) == 0
+        assert (await officer.get("/")).status_code == 303
+
+    async def test_without_the_csrf_token_nothing_happens(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        response = await officer.post("/logout")
+        assert response.status_code == 403
+        assert len(fake.tokens) == 1
+        assert (await officer.get("/")).status_code == 200
+
+    async def test_still_signs_out_when_the_api_is_down(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState, web_app: FastAPI
+    ) -> None:
+        fake.down = True
+        response = await officer.post("/logout", data={"csrf_token": csrf})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login"
+        assert len(web_app.state.sessions) == 0

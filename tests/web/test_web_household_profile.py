@@ -1,0 +1,99 @@
+"""The household profile and the error pages around it."""
+
+import re
+
+import httpx
+import pytest
+
+from tests.web.fake_api import CRASHING_ID, FakeState
+
+pytestmark = pytest.mark.anyio
+
+
+def facts(page: str) -> dict[str, str]:
+    return dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page))
+
+
+def member_rows(page: str) -> list[list[str]]:
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in body.split("</tr>")[:-1]]
+
+
+class TestProfile:
+    async def test_shows_the_household_in_vietnamese(self, officer: httpx.AsyncClient) -> None:
+        response = await officer.get("/households/h-0001")
+        assert response.status_code == 200
+        assert '<h1>Nguyễn Văn A <span class="code">LH-001</span></h1>' in response.text
+        assert '<span class="status status-poor">Hộ nghèo</span>' in response.text
+        assert facts(response.text) == {
+            "Mã hộ": "LH-001",
+            "Chủ hộ": "Nguyễn Văn A",
+            "Địa bàn": "Ấp Chợ",
+            "Xã": "Xã Long Hòa",
+            "Dân tộc": "Kinh",
+            "Địa chỉ": "Số 12, Ấp Chợ",
+            "Số điện thoại": "0912345678",
+            "Người có công": "Có",
+            "Bảo trợ xã hội": "Không",
+            "Ghi chú": "—",
+            "Cập nhật lần cuối": "01/03/2026 09:30",
+        }
+
+    async def test_lists_the_members_with_masked_citizen_ids(
+        self, officer: httpx.AsyncClient
+    ) -> None:
+        response = await officer.get("/households/h-0001")
+        assert '<h2 id="members-heading">Thành viên (2)</h2>' in response.text
+        assert member_rows(response.text) == [
+            ["Nguyễn Văn A", "Chủ hộ", "Nam", "1975", "********1234", "Có", "Có"],
+            ["Lê Thị Bé", "Vợ/chồng", "Nữ", "1980", "********5678", "Chưa rõ", "Không"],
+        ]
+
+    async def test_links_to_the_edit_form(self, officer: httpx.AsyncClient) -> None:
+        response = await officer.get("/households/h-0001")
+        assert '<a class="button" href="/households/h-0001/edit">Sửa thông tin hộ</a>' in (
+            response.text
+        )
+
+    async def test_a_household_without_members_says_so(self, officer: httpx.AsyncClient) -> None:
+        response = await officer.get("/households/h-0002")
+        assert '<p class="empty">Chưa có thành viên nào được ghi nhận.</p>' in response.text
+
+
+class TestErrorPages:
+    async def test_an_unknown_household_is_a_404_page(self, officer: httpx.AsyncClient) -> None:
+        response = await officer.get("/households/no-such-id")
+        assert response.status_code == 404
+        assert '<h1 class="notice-title">Không tìm thấy trang</h1>' in response.text
+        assert '<a href="/">Về trang chủ</a>' in response.text
+
+    async def test_an_unknown_web_page_is_the_same_404_page(
+        self, officer: httpx.AsyncClient
+    ) -> None:
+        response = await officer.get("/no/such/page")
+        assert response.status_code == 404
+        assert '<h1 class="notice-title">Không tìm thấy trang</h1>' in response.text
+
+    async def test_the_api_being_down_is_a_503_page_in_vietnamese(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        fake.down = True
+        response = await officer.get("/households/h-0001")
+        assert response.status_code == 503
+        assert (
+            '<h1 class="notice-title">Không kết nối được với máy chủ dữ liệu</h1>' in response.text
+        )
+        assert (
+            "<p>Hiện không kết nối được với máy chủ dữ liệu. Dữ liệu của bạn vẫn an toàn; "
+            "vui lòng thử lại sau ít phút.</p>"
+        ) in response.text
+        assert '<a href="/households/h-0001">Thử lại</a>' in response.text
+        assert "Traceback" not in response.text
+
+    async def test_an_api_crash_is_a_502_page_without_details(
+        self, officer: httpx.AsyncClient
+    ) -> None:
+        response = await officer.get(f"/households/{CRASHING_ID}")
+        assert response.status_code == 502
+        assert '<h1 class="notice-title">Máy chủ dữ liệu báo lỗi</h1>' in response.text
+        assert "RuntimeError" not in response.text
