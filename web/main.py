@@ -19,6 +19,7 @@ from web.deps import verify_csrf
 from web.errors import install_error_handlers
 from web.routes import auth, home, household_forms, households, language
 from web.security import SecurityHeadersMiddleware
+from web.session_db import SqliteSessionStore
 from web.sessions import SessionCookie, SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -48,6 +49,7 @@ def create_web_app(
     secret_key: str,
     secure_cookies: bool = False,
     session_max_age: int = 8 * 3600,
+    session_db: Path | None = None,
 ) -> FastAPI:
     """The officers' web app, an ASGI app serving pages at "/" and assets at "/static"."""
     api_http = build_api_http_client(api_base_url=api_base_url, api_app=api_app)
@@ -69,7 +71,12 @@ def create_web_app(
         dependencies=[Depends(verify_csrf)],  # every route, so none can forget it
     )
     app.state.api_http = api_http
-    app.state.sessions = SessionStore(max_age=session_max_age)
+    # A session file lets every worker process see every session; memory is for one process.
+    app.state.sessions = (
+        SqliteSessionStore(session_db, max_age=session_max_age)
+        if session_db
+        else SessionStore(max_age=session_max_age)
+    )
     app.state.session_cookie = SessionCookie(
         secret_key=secret_key, secure=secure_cookies, max_age=session_max_age
     )
