@@ -186,6 +186,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if isinstance(exc.__cause__, DomainError):
+            # FastAPI turns an error raised while reading the body (413) into a bare 400.
+            return await _domain(request, exc.__cause__)
         status = exc.status_code
         title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
         detail = exc.detail if isinstance(exc.detail, str) else title

@@ -60,7 +60,20 @@ class BodyLimitMiddleware:
                 raise PayloadTooLarge(self._detail())
             return message
 
-        await self.app(scope, counting_receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except PayloadTooLarge:
+            # Raised where no handler sees it (a middleware reading the body): answer here.
+            if started:
+                raise
+            await self._too_large(send)
 
     def _detail(self) -> str:
         return f"The request body is larger than {self.max_bytes // (1024 * 1024)} MB."

@@ -48,6 +48,32 @@ def _decode(token: str, size: int) -> list[Any]:
     return values
 
 
+def _python_type(column) -> type | tuple[type, ...]:
+    sql_type = getattr(column.type, "impl_instance", column.type)  # see through decorators
+    try:
+        return sql_type.python_type
+    except NotImplementedError:  # an expression of no known type: any plain scalar
+        return (str, int, float)
+
+
+def _typed(order: list[tuple[Any, bool]], values: list[Any]) -> list[Any]:
+    """Token values as their columns' types: a forged token is a 400, never a database error."""
+    typed = []
+    for (column, _), value in zip(order, values, strict=True):
+        kind = _python_type(column)
+        try:
+            if kind in (date, datetime):
+                value = kind.fromisoformat(value)
+        except (TypeError, ValueError) as exc:
+            raise BadRequest("page_token is not a token this API issued.") from exc
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise BadRequest("page_token is not a token this API issued.")
+        if kind is int and not -(2**63) <= value < 2**63:  # SQLite cannot even bind it
+            raise BadRequest("page_token is not a token this API issued.")
+        typed.append(value)
+    return typed
+
+
 def _after(order: list[tuple[Any, bool]], values: list[Any]):
     """Rows strictly after `values` in the (column, descending) order, as OR of ANDs."""
     clauses = []
@@ -71,9 +97,10 @@ def paginate(
     """One page of `stmt`; `order` must end in a unique column; `key` reads a row's values."""
     total = None
     if params.with_total:
-        total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+        total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     if params.page_token:
-        stmt = stmt.where(_after(order, _decode(params.page_token, len(order))))
+        values = _typed(order, _decode(params.page_token, len(order)))
+        stmt = stmt.where(_after(order, values))
     stmt = stmt.order_by(*[col.desc() if desc else col.asc() for col, desc in order])
     rows = list(session.exec(stmt.limit(params.page_size + 1)))
     next_token = None

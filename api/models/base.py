@@ -1,6 +1,7 @@
 """Shared column types and helpers for every table."""
 
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -8,11 +9,23 @@ from sqlalchemy import DateTime, TypeDecorator
 from sqlmodel import Field
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_last_id = 0
+_id_lock = threading.Lock()
+
+
+def _next_id_value() -> int:
+    """A ULID value, strictly increasing within the process (monotonic ULID)."""
+    global _last_id
+    candidate = (int(time.time() * 1000) << 80) | secrets.randbits(80)
+    with _id_lock:
+        # Within one millisecond random bits alone would order ids (members, pages) at random.
+        _last_id = max(candidate, _last_id + 1)
+        return _last_id
 
 
 def new_id(prefix: str) -> str:
     """An opaque, time-ordered id (ULID layout) with a readable type prefix, e.g. hh_01j…"""
-    value = (int(time.time() * 1000) << 80) | secrets.randbits(80)
+    value = _next_id_value()
     chars = []
     for _ in range(26):
         value, index = divmod(value, 32)

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from sqlalchemy import false
 from sqlmodel import select
 
 from api.core.etag import require_if_match, set_etag
@@ -27,7 +28,7 @@ def create_place(data: PlaceCreate, session: SessionDep, principal: Writer, resp
     return place
 
 
-@router.get("", response_model=PlacePage, response_model_exclude_none=True)
+@router.get("", response_model=PlacePage, response_model_exclude_unset=True)
 def list_places(
     request: Request,
     response: Response,
@@ -46,8 +47,9 @@ def list_places(
         stmt = stmt.where(Place.parent_id == parent_id)
     if within is not None:
         anchor = session.exec(select(Place.path).where(Place.id == within)).first()
-        stmt = stmt.where(Place.path.startswith(anchor or "\x00", autoescape=True))
-        stmt = stmt.where(Place.id != within)
+        # An unknown or invisible anchor matches nothing (PostgreSQL refuses a NUL sentinel).
+        below = Place.path.startswith(anchor, autoescape=True) if anchor else false()
+        stmt = stmt.where(below, Place.id != within)
     if level is not None:
         stmt = stmt.where(Place.level == level)
     if q:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Level = Literal["province", "district", "commune", "ward", "town", "hamlet", "quarter"]
 Area = Literal["rural", "urban"]
@@ -17,11 +17,14 @@ class PlaceBase(BaseModel):
     valid_from: date | None = None
     valid_to: date | None = None
 
-    @model_validator(mode="after")
-    def _dates_in_order(self):
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+    @field_validator("valid_to")
+    @classmethod
+    def _dates_in_order(cls, value: date | None, info: ValidationInfo):
+        # A field validator (not a model one), so the error points at /valid_to.
+        valid_from = info.data.get("valid_from")
+        if value and valid_from and value < valid_from:
             raise ValueError("valid_to is before valid_from")
-        return self
+        return value
 
 
 class PlaceCreate(PlaceBase):
@@ -41,6 +44,14 @@ class PlaceUpdate(BaseModel):
     valid_from: date | None = None
     valid_to: date | None = None
     merged_into_id: str | None = Field(default=None, max_length=32)
+
+    @field_validator("code", "name")
+    @classmethod
+    def _not_null(cls, value: str | None):
+        # Runs only for fields sent: an explicit null would break a NOT NULL column.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class PlacePublic(BaseModel):

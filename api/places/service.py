@@ -16,6 +16,14 @@ from api.places.schemas import PlaceCreate, PlaceUpdate
 
 # A commune-level unit's area when none is given: a ward or town is urban.
 DEFAULT_AREA = {"commune": "rural", "ward": "urban", "town": "urban"}
+# The levels a unit may sit directly under: a district may be skipped, a commune may not.
+PARENT_LEVELS = {
+    "province": frozenset(),
+    "district": frozenset({"province"}),
+    **{level: frozenset({"province", "district"}) for level in COMMUNE_LEVELS},
+    "hamlet": COMMUNE_LEVELS,
+    "quarter": COMMUNE_LEVELS,
+}
 
 
 def get_place_or_raise(session: Session, place_id: str, *, for_update: bool = False) -> Place:
@@ -82,12 +90,14 @@ def create_place(session: Session, *, principal: Principal, data: PlaceCreate) -
         parent = find_visible_place(session, data.parent_id, pointer="/parent_id")
         if not principal.covers_path(parent.path):
             raise Forbidden("You can only add places inside your own places.")
-        if LEVEL_RANK[data.level] <= LEVEL_RANK[parent.level]:
+        if parent.level not in PARENT_LEVELS[data.level]:
             raise ValidationFailed(
                 f"A {data.level} cannot be placed under a {parent.level}.", pointer="/level"
             )
     elif principal.is_restricted:
         raise Forbidden("Only an administrator of the whole deployment adds top-level places.")
+    elif data.level != "province":
+        raise ValidationFailed(f"A {data.level} needs a parent_id.", pointer="/parent_id")
     if data.area and data.level not in COMMUNE_LEVELS:
         raise ValidationFailed(
             "Only a commune, ward or town is rural or urban; hamlets take their commune's.",
@@ -137,6 +147,11 @@ def update_place(
         target = find_visible_place(session, changes["merged_into_id"], pointer="/merged_into_id")
         if target.id == place.id or target.path.startswith(place.path):
             raise ValidationFailed("A place cannot merge into itself.", pointer="/merged_into_id")
+        if LEVEL_RANK[target.level] != LEVEL_RANK[place.level]:
+            raise ValidationFailed(
+                f"A {place.level} can only merge into a unit of its rank, not a {target.level}.",
+                pointer="/merged_into_id",
+            )
     for key, value in changes.items():
         setattr(place, key, value)
     if "name" in changes:

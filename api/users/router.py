@@ -10,7 +10,7 @@ from api.core.pagination import PageParams, page_params, paginate
 from api.core.scoping import path_within
 from api.db import SessionDep
 from api.deps import Admin, CurrentPrincipal, PasswordsDep
-from api.errors import Forbidden
+from api.errors import Forbidden, NotFound
 from api.models import Place, User, UserPlace
 from api.users import service
 from api.users.schemas import PasswordChange, UserCreate, UserPage, UserPublic, UserUpdate
@@ -90,7 +90,7 @@ def _get_visible(session, principal, user_id: str, *, for_update: bool = False) 
     user = service.get_user_or_raise(session, user_id, for_update=for_update)
     visible = session.exec(_visible_users(principal).where(User.id == user_id)).first()
     if visible is None:
-        service.get_user_or_raise(session, "\x00")  # same 404 as an unknown id
+        raise NotFound(f"No user with id {user_id!r}.")  # same 404 as an unknown id
     return user
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 Role = Literal["admin", "commune_officer", "auditor"]
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -27,6 +27,14 @@ class UserUpdate(BaseModel):
     is_active: bool | None = None
     place_ids: list[str] | None = Field(default=None, max_length=200)
     password: SecretStr | None = Field(default=None, min_length=1, max_length=256)
+
+    @field_validator("full_name", "role", "is_active", "place_ids", "password")
+    @classmethod
+    def _not_null(cls, value):
+        # Runs only for fields sent: null was silently ignored (and a null role ended sessions).
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class PasswordChange(BaseModel):
