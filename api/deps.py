@@ -2,7 +2,8 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth.passwords import Passwords
@@ -57,6 +58,46 @@ def require_roles(*roles: str):
         return principal
 
     return Depends(check)
+
+
+def require_scope(*scopes: str, roles: tuple[str, ...] = ()):
+    """Agencies need a key with one of `scopes`; officers one of `roles` (403 otherwise)."""
+    wanted = " or ".join(repr(scope) for scope in scopes)
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.kind == "agency":
+            if principal.scopes.isdisjoint(scopes):
+                raise Forbidden(f"This needs an API key with the scope {wanted}.")
+            return principal
+        if principal.role not in roles:
+            raise Forbidden(f"This needs the API key scope {wanted} or another role.")
+        return principal
+
+    check.required_scopes = scopes  # type: ignore[attr-defined]  (read by document_scopes)
+    check.roles = roles  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def document_scopes(router: APIRouter) -> APIRouter:
+    """Write each route's API key scopes and officer roles into its OpenAPI description."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        pending = list(route.dependant.dependencies)
+        while pending:
+            dependency = pending.pop()
+            pending.extend(dependency.dependencies)
+            scopes = getattr(dependency.call, "required_scopes", None)
+            if scopes is None:
+                continue
+            roles = getattr(dependency.call, "roles", ())
+            line = "**API key scope:** " + " or ".join(f"`{s}`" for s in scopes)
+            if roles:
+                line += "; **officers:** " + ", ".join(roles)
+            route.description = f"{route.description}\n\n{line}".strip()
+            route.openapi_extra = {**(route.openapi_extra or {}), "x-scopes": list(scopes)}
+            break
+    return router
 
 
 READ_ROLES = ("admin", "commune_officer", "auditor")

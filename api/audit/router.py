@@ -37,7 +37,7 @@ class AuditPage(BaseModel):
     total: int | None = None
 
 
-@router.get("", response_model=AuditPage, response_model_exclude_none=True)
+@router.get("", response_model=AuditPage, response_model_exclude_unset=True)
 def list_audit(
     request: Request,
     response: Response,

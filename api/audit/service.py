@@ -6,11 +6,15 @@ from typing import Any
 from sqlmodel import Session
 
 from api.auth.principal import Principal
+from api.core.bulkinsert import insert_rows
 from api.core.context import request_id_var
 from api.models import AuditEntry
+from api.models.base import utcnow
 
 # Never copied into the audit trail.
-_SECRET_FIELDS = frozenset({"password_hash", "token_hash", "key_hash", "search_text"})
+_SECRET_FIELDS = frozenset(
+    {"password_hash", "token_hash", "key_hash", "search_text", "secret", "previous_secret"}
+)
 
 
 def snapshot(record: Any, *, mask: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -55,3 +59,28 @@ def record_audit(
             request_id=request_id_var.get(),
         )
     )
+
+
+def record_audits(session: Session, *, principal: Principal, entries: list[dict[str, Any]]) -> None:
+    """Many audit rows in one batched INSERT (bulk writes); entries take record_audit's keys."""
+    if not entries:
+        return
+    now = utcnow()
+    request_id = request_id_var.get()
+    rows = [
+        {
+            "occurred_at": now,
+            "actor_kind": principal.kind,
+            "actor_id": principal.id,
+            "action": e["action"],
+            "entity": e["entity"],
+            "entity_id": e["entity_id"],
+            "before": e.get("before"),
+            "after": e.get("after"),
+            "place_path": e.get("place_path"),
+            "purpose": e.get("purpose"),
+            "request_id": request_id,
+        }
+        for e in entries
+    ]
+    insert_rows(session, AuditEntry.__table__, rows)

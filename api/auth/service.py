@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from api.auth.api_keys import KEY_PREFIX, agency_principal_for_key
 from api.auth.passwords import Passwords
 from api.auth.principal import Principal
 from api.models import AuthToken, Place, User, UserPlace
@@ -78,8 +79,10 @@ def user_principal(session: Session, *, user: User, token_id: str | None = None)
     )
 
 
-def principal_for_token(session: Session, raw: str) -> Principal | None:
-    """The principal behind a bearer token, or None when unknown, expired or revoked."""
+def principal_for_token(session: Session, raw: str, *, touch: bool = True) -> Principal | None:
+    """The principal behind an officer's token or an agency's API key (gn_), if still live."""
+    if raw.startswith(KEY_PREFIX):
+        return agency_principal_for_key(session, raw, touch=touch)
     if not raw.startswith(TOKEN_PREFIX):
         return None
     row = session.exec(
@@ -97,5 +100,5 @@ def principal_for_token(session: Session, raw: str) -> Principal | None:
 
 def caller_key(session: Session, raw: str) -> str | None:
     """A stable id of the caller behind a credential (for Idempotency-Key scoping)."""
-    principal = principal_for_token(session, raw)
+    principal = principal_for_token(session, raw, touch=False)
     return f"{principal.kind}:{principal.id}" if principal else None

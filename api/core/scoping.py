@@ -3,31 +3,50 @@
 A route never filters by the caller's places itself. The principal sits in
 ``session.info["principal"]``; this listener adds the criteria to every query, so a record
 outside the caller's places is simply not found (404, never 403).
+
+A second dimension, ownership, applies to agencies (API keys): an agency sees only its own
+rows of the tables registered with ``@agency_rule`` (its policies, supports, keys, webhooks),
+on top of its optional service area (place rules).
 """
 
 from collections.abc import Callable
 
-from sqlalchemy import event, false, or_, select
+from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from api.auth.principal import Principal
 from api.models import (
+    Agency,
+    AgencyPlace,
+    ApiKey,
     Assessment,
     AssessmentStep,
+    Assignment,
     AuditEntry,
     Event,
     Household,
     HouseholdMove,
     Member,
     Need,
+    Person,
     Place,
+    Policy,
+    Sponsor,
+    Sponsorship,
+    SponsorshipContribution,
+    SponsorshipPledge,
     StatusChange,
+    Support,
+    Visit,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 ScopeRule = Callable[[Principal], ColumnElement[bool]]
 _RULES: dict[type, ScopeRule] = {}
+_AGENCY_RULES: dict[type, ScopeRule] = {}
 
 
 def scope_rule(model: type) -> Callable[[ScopeRule], ScopeRule]:
@@ -38,6 +57,30 @@ def scope_rule(model: type) -> Callable[[ScopeRule], ScopeRule]:
         return rule
 
     return register
+
+
+def agency_rule(model: type) -> Callable[[ScopeRule], ScopeRule]:
+    """Register how a table is limited to the calling agency's own rows."""
+
+    def register(rule: ScopeRule) -> ScopeRule:
+        _AGENCY_RULES[model] = rule
+        return rule
+
+    return register
+
+
+def criteria_for(principal: Principal) -> dict[type, ColumnElement[bool]]:
+    """Every table's filter for this caller: its places and, for an agency, its ownership."""
+    criteria = (
+        {model: rule(principal) for model, rule in _RULES.items()}
+        if principal.is_restricted
+        else {}
+    )
+    if principal.kind == "agency":
+        for model, rule in _AGENCY_RULES.items():
+            own = rule(principal)
+            criteria[model] = and_(criteria[model], own) if model in criteria else own
+    return criteria
 
 
 def path_within(column, principal: Principal) -> ColumnElement[bool]:
@@ -55,7 +98,7 @@ def set_principal(session: Session, principal: Principal) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _limit_to_principal_places(state: ORMExecuteState) -> None:
     principal: Principal | None = state.session.info.get("principal")
-    if principal is None or not principal.is_restricted:
+    if principal is None or not (principal.is_restricted or principal.kind == "agency"):
         return
     if not state.is_select or state.is_column_load or state.is_relationship_load:
         return
@@ -63,8 +106,8 @@ def _limit_to_principal_places(state: ORMExecuteState) -> None:
         return
     state.statement = state.statement.options(
         *[
-            with_loader_criteria(model, rule(principal), include_aliases=True)
-            for model, rule in _RULES.items()
+            with_loader_criteria(model, criterion, include_aliases=True)
+            for model, criterion in criteria_for(principal).items()
         ]
     )
 
@@ -107,6 +150,33 @@ def by_place_path(column) -> ScopeRule:
 for _model in (Assessment, StatusChange, Need):
     scope_rule(_model)(by_place_path(_model.place_path))
 
+# Field work (issue 5): visits, assignments and sponsorships copy their household's path.
+for _model in (Assignment, Visit, Sponsorship, SponsorshipContribution):
+    scope_rule(_model)(by_place_path(_model.place_path))
+
+
+def in_or_above(path_column, place_column) -> ScopeRule:
+    """Rule for people and sponsors of a place: those of the caller's places, and those of
+    the places above them (a district's officer or business works in every commune)."""
+
+    def rule(principal: Principal):
+        visible = path_within(path_column, principal)
+        if principal.ancestor_ids:
+            return or_(visible, place_column.in_(sorted(principal.ancestor_ids)))
+        return visible
+
+    return rule
+
+
+scope_rule(Person)(in_or_above(Person.place_path, Person.place_id))
+scope_rule(Sponsor)(in_or_above(Sponsor.place_path, Sponsor.place_id))
+
+
+@scope_rule(SponsorshipPledge)
+def _pledges(principal: Principal):
+    inner = select(Sponsorship.id).where(path_within(Sponsorship.place_path, principal))
+    return SponsorshipPledge.sponsorship_id.in_(inner)
+
 
 @scope_rule(AssessmentStep)
 def _steps(principal: Principal):
@@ -122,3 +192,26 @@ def _audit(principal: Principal):
 @scope_rule(Event)
 def _events(principal: Principal):
     return path_within(Event.place_path, principal)
+
+
+scope_rule(Support)(via_household(Support.household_id))
+
+
+def owned_by_agency(column) -> ScopeRule:
+    """Ownership rule: the row's agency is the caller."""
+
+    def rule(principal: Principal):
+        return column == principal.id
+
+    return rule
+
+
+agency_rule(Agency)(owned_by_agency(Agency.id))
+for _owned in (AgencyPlace, ApiKey, Policy, Support, WebhookEndpoint, WebhookDelivery):
+    agency_rule(_owned)(owned_by_agency(_owned.agency_id))
+
+
+@agency_rule(Event)
+def _agency_events(principal: Principal):
+    """Events of the agency's own records, and those of no agency (households, reviews)."""
+    return or_(Event.agency_id.is_(None), Event.agency_id == principal.id)

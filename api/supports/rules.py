@@ -1,0 +1,250 @@
+"""Checking support items against the records they name: one code path for single and bulk.
+
+References are loaded in batches (never a query per item): households (scoped to the caller),
+policies, and the records already saved under the same external_ref (read without a lock: a
+resend that changes nothing locks nothing; writes.py locks the rows it is about to update).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from jsonschema import Draft202012Validator
+from sqlmodel import Session, select
+
+from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
+from api.models import Household, Policy, Support
+from api.models.supports import HAPPENED_STATUSES, LOAN_STATUSES
+from api.supports.schemas import SupportIn
+
+BATCH = 1000
+MAX_ATTRIBUTES_BYTES = 8000
+EARLIEST = date(1990, 1, 1)
+# The columns a resend may change (the record's agency and external_ref stay).
+VALUE_FIELDS = (
+    "household_id",
+    "policy_id",
+    "category",
+    "delivered_on",
+    "amount_vnd",
+    "quantity",
+    "funding_source",
+    "status",
+    "attributes",
+    "note",
+)
+
+
+def chunks(values: list, size: int = BATCH):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class HouseholdRef(NamedTuple):
+    """What a support needs of its household (loaded for thousands at once)."""
+
+    id: str
+    place_path: str
+    archived_at: datetime | None
+
+
+class ExistingRef(NamedTuple):
+    """A saved record's values, enough to tell whether a resend changes it."""
+
+    id: str
+    agency_id: str
+    external_ref: str | None
+    household_id: str
+    policy_id: str
+    category: str
+    delivered_on: date
+    amount_vnd: int | None
+    quantity: int | None
+    funding_source: str
+    status: str
+    attributes: dict[str, Any]
+    note: str | None
+
+
+@dataclass
+class Refs:
+    """What a batch of items refers to, loaded once."""
+
+    principal: Principal
+    households: dict[str, HouseholdRef] = field(default_factory=dict)
+    policies: dict[str, Policy] = field(default_factory=dict)
+    own_codes: dict[str, Policy] = field(default_factory=dict)
+    existing: dict[tuple[str, str], ExistingRef] = field(default_factory=dict)
+    validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+    checked: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
+
+    def policy_of(self, item: SupportIn) -> Policy | None:
+        if item.policy_id:
+            return self.policies.get(item.policy_id)
+        return self.own_codes.get(item.policy_code or "")
+
+    def validator(self, policy: Policy) -> Draft202012Validator:
+        if policy.id not in self.validators:
+            self.validators[policy.id] = Draft202012Validator(policy.attributes_schema)
+        return self.validators[policy.id]
+
+
+def load_refs(session: Session, *, principal: Principal, items: list[SupportIn]) -> Refs:
+    """Households the caller may see, the policies named, and the records to update."""
+    refs = Refs(principal=principal)
+    household_ids = sorted({i.household_id for i in items})
+    columns = (Household.id, Household.place_path, Household.archived_at)
+    for part in chunks(household_ids):
+        for row in session.exec(select(*columns).where(Household.id.in_(part))):
+            refs.households[row.id] = HouseholdRef(*row)
+    # Policies by id unscoped, so another agency's policy gets a clear error, not "unknown".
+    policy_ids = sorted({i.policy_id for i in items if i.policy_id})
+    for part in chunks(policy_ids):
+        stmt = select(Policy).where(Policy.id.in_(part)).execution_options(unscoped=True)
+        refs.policies.update((p.id, p) for p in session.exec(stmt))
+    codes = sorted({i.policy_code for i in items if i.policy_code and not i.policy_id})
+    if codes and principal.kind == "agency":
+        for part in chunks(codes):
+            stmt = select(Policy).where(Policy.agency_id == principal.id, Policy.code.in_(part))
+            refs.own_codes.update((p.code, p) for p in session.exec(stmt))
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        policy = refs.policy_of(item)
+        if policy is not None and item.external_ref:
+            wanted[policy.agency_id].add(item.external_ref)
+    for agency_id, external_refs in wanted.items():
+        refs.existing.update(find_existing(session, agency_id, sorted(external_refs)))
+    return refs
+
+
+def find_existing(
+    session: Session, agency_id: str, external_refs: list[str]
+) -> dict[tuple[str, str], ExistingRef]:
+    """The records saved under these references that the caller may see (not locked)."""
+    columns = [Support.id, Support.agency_id, Support.external_ref]
+    columns += [getattr(Support, name) for name in VALUE_FIELDS]
+    found = {}
+    for part in chunks(external_refs):
+        stmt = select(*columns).where(
+            Support.agency_id == agency_id, Support.external_ref.in_(part)
+        )
+        for row in session.exec(stmt):
+            found[(row.agency_id, row.external_ref)] = ExistingRef(*row)
+    return found
+
+
+def _coerce(value: Any, kind: Any) -> Any:
+    """A CSV cell (text) as the type the policy's schema asks for, when it reads as one."""
+    if not isinstance(value, str) or kind not in ("integer", "number", "boolean"):
+        return value
+    text = value.strip()
+    if kind == "boolean":
+        return {"true": True, "false": False, "1": True, "0": False}.get(text.lower(), value)
+    try:
+        number = float(text) if kind == "number" else int(text)
+    except ValueError:
+        return value
+    return int(number) if kind == "number" and number.is_integer() else number
+
+
+def _attribute_errors(refs: Refs, policy: Policy, attributes: dict[str, Any]) -> list[dict]:
+    errors = []
+    for error in refs.validator(policy).iter_errors(attributes):
+        pointer = "/attributes" + "".join(f"/{part}" for part in error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [p for p in error.validator_value if p not in error.instance]
+            pointer += f"/{missing[0]}" if missing else ""
+        errors.append({"pointer": pointer, "detail": error.message})
+    return sorted(errors, key=lambda e: e["pointer"])
+
+
+def prepare(
+    item: SupportIn,
+    refs: Refs,
+    *,
+    require_ref: bool = True,
+    csv_attributes: bool = False,
+) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """The row's values for this item, or the errors (each naming its field)."""
+    principal = refs.principal
+    errors: list[dict[str, str]] = []
+
+    def fail(pointer: str, detail: str) -> None:
+        errors.append({"pointer": pointer, "detail": detail})
+
+    household = refs.households.get(item.household_id)
+    if household is None:
+        fail("/household_id", "unknown household (or outside the places you may see)")
+    elif household.archived_at is not None:
+        fail("/household_id", "the household is archived")
+    policy = refs.policy_of(item)
+    pointer = "/policy_id" if item.policy_id else "/policy_code"
+    if item.policy_code and principal.kind != "agency" and not item.policy_id:
+        fail("/policy_code", "policy_code is for agencies; give policy_id")
+    elif policy is None:
+        fail(pointer, "unknown policy")
+    elif principal.kind == "agency" and policy.agency_id != principal.id:
+        fail(pointer, "the policy belongs to another agency; record supports of your own")
+        policy = None
+    elif item.policy_code and item.policy_id and policy.code != item.policy_code:
+        fail("/policy_code", "does not match policy_id")
+    elif not policy.is_active:
+        fail(pointer, "the policy is inactive")
+    if require_ref and principal.kind == "agency" and not item.external_ref:
+        fail("/external_ref", "required for agencies: it makes a resend update the same record")
+    if item.status in HAPPENED_STATUSES and item.delivered_on > today_in_vietnam():
+        fail("/delivered_on", f"a {item.status} support cannot be dated in the future")
+    if item.delivered_on < EARLIEST:
+        fail("/delivered_on", f"before {EARLIEST.isoformat()}")
+    attributes = item.attributes
+    if attributes and len(repr(attributes)) > MAX_ATTRIBUTES_BYTES:  # repr: cheap, near enough
+        fail("/attributes", f"larger than {MAX_ATTRIBUTES_BYTES} bytes")
+    funding_source = item.funding_source
+    if policy is not None:
+        if item.status in LOAN_STATUSES and policy.unit != "loan":
+            fail("/status", f"{item.status} is for loans; this policy's unit is {policy.unit}")
+        if policy.unit in ("vnd", "loan") and item.amount_vnd is None:
+            fail("/amount_vnd", f"required: the policy is counted in {policy.unit}")
+        funding_source = funding_source or policy.default_funding_source
+        if funding_source is None:
+            fail("/funding_source", "required: the policy has no default funding source")
+        schema = policy.attributes_schema
+        if schema:
+            if csv_attributes:
+                kinds = {k: v.get("type") for k, v in schema.get("properties", {}).items()}
+                attributes = {k: _coerce(v, kinds.get(k)) for k, v in attributes.items()}
+            key = (policy.id, repr(attributes))  # many records repeat the same attributes
+            if key not in refs.checked:
+                refs.checked[key] = _attribute_errors(refs, policy, attributes)
+            errors.extend(refs.checked[key])
+    if errors or policy is None:
+        return None, errors
+    return {
+        "agency_id": policy.agency_id,
+        "external_ref": item.external_ref,
+        "household_id": item.household_id,
+        "policy_id": policy.id,
+        "category": policy.category,
+        "delivered_on": item.delivered_on,
+        "amount_vnd": item.amount_vnd,
+        "quantity": item.quantity,
+        "funding_source": funding_source,
+        "status": item.status,
+        "attributes": attributes,
+        "note": item.note,
+    }, []
+
+
+def existing_for(refs: Refs, values: dict[str, Any]) -> ExistingRef | None:
+    if not values["external_ref"]:
+        return None
+    return refs.existing.get((values["agency_id"], values["external_ref"]))
+
+
+def unchanged(record: Any, values: dict[str, Any]) -> bool:
+    """True when a saved record (row, mapping or model) already holds these values."""
+    if isinstance(record, dict):
+        return all(record[name] == values[name] for name in VALUE_FIELDS)
+    return all(getattr(record, name) == values[name] for name in VALUE_FIELDS)
