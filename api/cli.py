@@ -3,6 +3,7 @@
 import argparse
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
 
 import uvicorn
@@ -15,6 +16,7 @@ from api.demo.commune import load_demo_commune
 from api.errors import DomainError
 from api.migrate import upgrade
 from api.models import User
+from api.risk.command import refresh_risk
 from api.settings import Settings, get_settings
 
 
@@ -97,6 +99,13 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_refresh_risk(args) -> int:
+    settings = _settings()
+    changed = refresh_risk(database_url=settings.database_url, as_of=args.as_of)
+    print(f"Visit due dates and re-poverty risk refreshed: {changed} households changed.")
+    return 0
+
+
 def _ensure_sqlite_folder(settings: Settings) -> None:
     if settings.is_sqlite and ":memory:" not in settings.database_url:
         path = settings.database_url.split("///", 1)[-1]
@@ -136,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a small demo commune (idempotent)")
     demo.add_argument("--seed", type=int, default=2018)
     demo.set_defaults(func=cmd_demo)
+    refresh = sub.add_parser(
+        "refresh-risk", help="recompute visit due dates and re-poverty risk (run daily)"
+    )
+    refresh.add_argument("--as-of", type=date.fromisoformat, default=None)
+    refresh.set_defaults(func=cmd_refresh_risk)
     return parser
 
 

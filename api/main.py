@@ -1,12 +1,16 @@
 """The application factory: the API at /api/v1 and, mounted at /, the officers' web app."""
 
 import logging
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from api import health
+from api.agencies.router import router as agencies_router
 from api.assessments.router import router as assessments_router
 from api.audit.router import router as audit_router
 from api.auth.passwords import Passwords
@@ -18,16 +22,25 @@ from api.core.middleware import (
     RequestIdMiddleware,
 )
 from api.db import SessionFactory, make_engine, plain_session_factory
+from api.eligibility.router import router as eligibility_router
 from api.errors import install_error_handlers
+from api.events.router import router as events_router
 from api.households.router import ethnicity_router
 from api.households.router import router as households_router
 from api.migrate import head_revisions
 from api.needs.router import router as needs_router
+from api.people.router import assignments_router, persons_router
 from api.places.router import router as places_router
+from api.policies.router import router as policies_router
 from api.settings import Settings, get_settings
+from api.sponsors.router import sponsors_router, sponsorships_router
 from api.standards.router import router as standards_router
+from api.supports.router import router as supports_router
 from api.timeline.router import router as timeline_router
 from api.users.router import router as users_router
+from api.visits.router import router as visits_router
+from api.webhooks.router import router as webhooks_router
+from api.webhooks.worker import lifespan as webhook_lifespan
 from web.main import create_web_app
 
 API_PREFIX = "/api/v1"
@@ -37,6 +50,7 @@ Households, annual poverty reviews, support from member agencies, monitoring vis
 reports for **sustainable poverty reduction** (giảm nghèo bền vững).
 
 * Authenticate with `Authorization: Bearer <token>` (officers: `POST /api/v1/auth/token`).
+  Agencies use an API key (`Bearer gn_…`) with scopes; see `GET /api/v1/agencies/scopes`.
 * Errors are RFC 9457 `application/problem+json`.
 * Lists use keyset pagination: `page_size`, `page_token`, `next_page_token`, `Link: rel="next"`.
 * Reads carry a strong `ETag`; `PATCH`/`DELETE` need `If-Match` (428 without, 412 on mismatch).
@@ -56,6 +70,17 @@ def api_router() -> APIRouter:
         assessments_router,
         needs_router,
         timeline_router,
+        agencies_router,
+        policies_router,
+        supports_router,
+        eligibility_router,
+        events_router,
+        webhooks_router,
+        persons_router,
+        assignments_router,
+        visits_router,
+        sponsors_router,
+        sponsorships_router,
         audit_router,
     ):
         router.include_router(sub)
@@ -80,6 +105,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url="/api/redoc",
         openapi_url="/api/openapi.json",
+        lifespan=webhook_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -111,16 +137,25 @@ def create_app(
     return app
 
 
+class _WebMount(Mount):
+    """The web app at /, except under /api/: an unknown API path or method stays the API's
+    problem+json 404 or 405 instead of the web app's HTML page."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def _mount_web(app: FastAPI, settings: Settings) -> None:
     """The web app is a separate client of the API; in one process it calls it in-process."""
-    app.mount(
-        "/",
-        create_web_app(
-            api_app=app,
-            secret_key=settings.secret_key.get_secret_value(),
-            secure_cookies=settings.secure_cookies,
-        ),
+    web = create_web_app(
+        api_app=app,
+        secret_key=settings.secret_key.get_secret_value(),
+        secure_cookies=settings.secure_cookies,
+        session_db=Path(settings.web_session_file) if settings.web_session_file else None,
     )
+    app.router.routes.append(_WebMount("/", app=web))
 
 
 def create_app_from_env() -> FastAPI:

@@ -35,6 +35,24 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     secure_cookies: bool = False
+    # Web sessions shared by the worker processes of one host (empty: in memory, one process).
+    web_session_file: str = str(REPO_ROOT / "var" / "web-sessions.db")
+    # Member agencies (issue 4): API keys, bulk supports, the change feed and webhooks.
+    agency_max_live_keys: int = 2
+    bulk_max_items: int = 10_000
+    events_retention_days: int = 30
+    # None: the webhook worker runs in the app's lifespan unless env is "test".
+    webhook_worker_enabled: bool | None = None
+    webhook_poll_seconds: float = 1.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_concurrency: int = 8
+    webhook_max_attempts: int = 12
+    webhook_backoff_base_seconds: float = 5.0
+    webhook_backoff_max_seconds: float = 6 * 3600
+    # An endpoint is disabled after this many failed attempts in a row spanning this long.
+    webhook_disable_after_failures: int = 20
+    webhook_disable_after_seconds: int = 24 * 3600
+    webhook_allow_private_networks: bool = False
 
     @field_validator("cors_origins", mode="before")
     @classmethod

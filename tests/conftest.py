@@ -115,6 +115,7 @@ def make_settings(database_url: str, **overrides) -> Settings:
         "secret_key": TEST_SECRET,
         "argon2_time_cost": 1,
         "argon2_memory_cost": 8192,
+        "web_session_file": "",
     }
     values.update(overrides)
     return Settings(**values)

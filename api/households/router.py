@@ -1,9 +1,9 @@
 """/api/v1/households and /api/v1/households/{id}/members."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlalchemy import false
+from sqlalchemy import false, func
 from sqlmodel import select
 
 from api.core.etag import etag_of, require_if_match, set_etag
@@ -75,6 +75,9 @@ def list_households(
     year: int | None = Query(None, ge=2000, le=2100, description="Review year of `transition`"),
     archived: bool = Query(False, description="true lists archived households instead"),
     q: str | None = Query(None, max_length=200, description="Name, code or 12-digit citizen ID"),
+    sort: Literal["id", "-risk"] = Query(
+        "id", description="-risk: highest re-poverty risk first, households not watched last"
+    ),
 ):
     """Find households; text search ignores case and Vietnamese diacritics."""
     stmt = select(Household).where(
@@ -107,16 +110,29 @@ def list_households(
         stmt = stmt.where(Household.id.in_(changes))
     if q and q.strip():
         stmt = stmt.where(_matches(q.strip()))
+    order, key = [(Household.id, False)], None
+    if sort == "-risk":
+        order, key = [(RISK_ORDER, True), (Household.id, True)], _risk_key
     result = paginate(
         session,
         stmt,
-        order=[(Household.id, False)],
+        order=order,
         params=page,
         request=request,
         response=response,
+        key=key,
     )
     result["items"] = [views.household_public(h) for h in result["items"]]
     return result
+
+
+# Households not watched (no score) sort below every score, the same on every backend.
+RISK_ORDER = func.coalesce(Household.risk_score, -1)
+
+
+def _risk_key(household: Household) -> list:
+    score = household.risk_score
+    return [-1 if score is None else score, household.id]
 
 
 def _matches(q: str):

@@ -13,6 +13,7 @@ from pydantic import (
 
 from api.households.citizen_id import citizen_id_problem
 from api.households.ethnicities import ETHNICITY_CODES
+from api.risk.schemas import RiskReasonPublic
 
 Gender = Literal["male", "female", "other"]
 Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
@@ -190,6 +191,12 @@ class HouseholdPublic(BaseModel):
     archived: bool
     archived_at: datetime | None
     archived_reason: str | None
+    risk_score: int | None = Field(
+        default=None,
+        description="Re-poverty early warning, 0-100; null for a household not watched "
+        "(only near-poor households and those that escaped are)",
+    )
+    risk_reasons: list[RiskReasonPublic] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

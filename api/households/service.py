@@ -172,12 +172,16 @@ def update_household(
     changes = data.model_dump(exclude_unset=True)
     move_reason = changes.pop("move_reason", None)
     new_place_id = changes.pop("place_id", None)
-    if new_place_id and new_place_id != household.place_id:
-        _move(session, principal, household, new_place_id, move_reason, changes.get("code"))
-    if "code" in changes and changes["code"] != household.code:
-        _check_code_free(
-            session, commune_id=household.commune_id, code=changes["code"], except_id=household.id
-        )
+    with session.no_autoflush:  # a check's query must not flush a move whose code is not set yet
+        if new_place_id and new_place_id != household.place_id:
+            _move(session, principal, household, new_place_id, move_reason, changes.get("code"))
+        if "code" in changes and changes["code"] != household.code:
+            _check_code_free(
+                session,
+                commune_id=household.commune_id,
+                code=changes["code"],
+                except_id=household.id,
+            )
     for key, value in changes.items():
         setattr(household, key, nfc(value) if key in TEXT_FIELDS else value)
     if before == snapshot(household):

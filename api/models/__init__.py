@@ -1,14 +1,33 @@
 """All table classes: importing this package fills the one metadata Alembic compares."""
 
+from api.models.agencies import Agency, AgencyPlace, ApiKey, Policy
 from api.models.assessments import Assessment, AssessmentStep, Need, StatusChange
 from api.models.audit import AuditEntry
 from api.models.events import Event
 from api.models.households import Household, HouseholdMove, Member
 from api.models.idempotency import IdempotencyRecord
+from api.models.people import Assignment, Person
 from api.models.places import Place
+from api.models.sponsors import (
+    Sponsor,
+    Sponsorship,
+    SponsorshipContribution,
+    SponsorshipPledge,
+)
+from api.models.supports import Support
 from api.models.users import AuthToken, User, UserPlace
+from api.models.visits import Visit
+from api.models.webhooks import WebhookCursor, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "Agency",
+    "AgencyPlace",
+    "ApiKey",
+    "Policy",
+    "Support",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Assessment",
     "AssessmentStep",
     "Need",
@@ -23,4 +42,11 @@ __all__ = [
     "Place",
     "User",
     "UserPlace",
+    "Assignment",
+    "Person",
+    "Sponsor",
+    "Sponsorship",
+    "SponsorshipContribution",
+    "SponsorshipPledge",
+    "Visit",
 ]

@@ -1,8 +1,9 @@
 """Households, their members and their moves between places."""
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.models.base import created_field, id_field, timestamp_field
@@ -39,6 +40,14 @@ class Household(SQLModel, table=True):
     notes: str | None = Field(default=None, max_length=2000)
     archived_at: datetime | None = timestamp_field(index=True)
     archived_reason: str | None = Field(default=None, max_length=300)
+    # Derived, kept fresh by api/risk/freshness.py: the follow-up schedule's next due date and
+    # the re-poverty early warning (None when the household is not escaped or near-poor).
+    next_visit_due_on: date | None = Field(default=None, index=True)
+    risk_score: int | None = Field(default=None, index=True)
+    risk_reasons: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    risk_as_of: date | None = None
     # Names and code without case or diacritics, for search on every backend.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: datetime = created_field()

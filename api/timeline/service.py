@@ -11,6 +11,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api.models import Assessment, AssessmentStep, Household, HouseholdMove, Need, StatusChange
+from api.people.timeline import assignment_entries
+from api.visits.timeline import visit_entries
 
 Entry = dict[str, Any]
 
@@ -115,6 +117,8 @@ SOURCES: list[Callable[[Session, Household], list[Entry]]] = [
     _review_steps,
     _status_changes,
     _needs,
+    visit_entries,
+    assignment_entries,
 ]
 
 

@@ -1,0 +1,151 @@
+"""The worklist: households due or overdue for a visit, most overdue first.
+
+Each household's next due date is stored (Household.next_visit_due_on, kept fresh by
+api/risk/freshness.py: it depends only on recorded facts, never on the calendar), so the list
+is one keyset query; the facts shown beside each household are read for the page in batches.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import Request, Response
+from sqlalchemy import and_, case, false, func
+from sqlmodel import Session, select
+
+from api.core.pagination import PageParams, paginate
+from api.models import Assignment, Household, Place
+from api.people.assignments import persons_by_id
+from api.people.service import person_summary
+from api.visits.facts import last_visits
+
+NOBODY = "none"  # person_id filter: households with nobody in charge
+
+
+def _filters(session: Session, *, horizon: date, place_id: str | None, person_id: str | None):
+    clauses = [
+        Household.archived_at.is_(None),
+        Household.next_visit_due_on.is_not(None),
+        Household.next_visit_due_on <= horizon,
+    ]
+    if place_id is not None:
+        path = session.exec(select(Place.path).where(Place.id == place_id)).first()
+        clauses.append(Household.place_path.startswith(path, autoescape=True) if path else false())
+    if person_id is not None:
+        in_charge = select(Assignment.household_id).where(Assignment.end_date.is_(None))
+        if person_id == NOBODY:
+            clauses.append(Household.id.not_in(in_charge))
+        else:
+            clauses.append(Household.id.in_(in_charge.where(Assignment.person_id == person_id)))
+    return clauses
+
+
+def _open_assignments(session: Session, ids: list[str]) -> dict[str, Assignment]:
+    if not ids:
+        return {}
+    stmt = select(Assignment).where(Assignment.household_id.in_(ids), Assignment.end_date.is_(None))
+    return {a.household_id: a for a in session.exec(stmt.execution_options(unscoped=True))}
+
+
+def _counts(session: Session, key, clauses, as_of: date) -> list[tuple[Any, int, int]]:
+    overdue = func.sum(case((Household.next_visit_due_on < as_of, 1), else_=0))
+    stmt = (
+        select(key, func.count(Household.id), overdue)
+        .select_from(Household)
+        .outerjoin(
+            Assignment,
+            and_(Assignment.household_id == Household.id, Assignment.end_date.is_(None)),
+        )
+        .where(*clauses)
+        .group_by(key)
+    )
+    return [(k, n, int(late or 0)) for k, n, late in session.exec(stmt)]
+
+
+def _summary(session: Session, clauses, as_of: date) -> dict[str, Any]:
+    by_person = _counts(session, Assignment.person_id, clauses, as_of)
+    by_place = _counts(session, Household.place_id, clauses, as_of)
+    persons = persons_by_id(session, {k for k, _, _ in by_person if k})
+    stmt = select(Place.id, Place.name).where(Place.id.in_([k for k, _, _ in by_place]))
+    places = dict(session.exec(stmt).all())
+
+    def person_label(key):
+        if key is None:
+            return "Chưa có người phụ trách / Nobody in charge"
+        return persons[key].full_name if key in persons else key
+
+    people = [
+        {"key": k, "label": person_label(k), "due": n, "overdue": late} for k, n, late in by_person
+    ]
+    where = [
+        {"key": k, "label": places.get(k, k), "due": n, "overdue": late} for k, n, late in by_place
+    ]
+    people.sort(key=lambda row: (-row["overdue"], -row["due"], row["label"]))
+    where.sort(key=lambda row: (-row["overdue"], -row["due"], row["label"]))
+    return {
+        "due": sum(row["due"] for row in where),
+        "overdue": sum(row["overdue"] for row in where),
+        "by_person": people,
+        "by_place": where,
+    }
+
+
+def due_list(
+    session: Session,
+    *,
+    as_of: date,
+    within_days: int,
+    place_id: str | None,
+    person_id: str | None,
+    params: PageParams,
+    request: Request,
+    response: Response,
+) -> dict[str, Any]:
+    """One page of the worklist, with counts per person in charge and per place."""
+    clauses = _filters(
+        session,
+        horizon=as_of + timedelta(days=within_days),
+        place_id=place_id,
+        person_id=person_id,
+    )
+    page = paginate(
+        session,
+        select(Household).where(*clauses),
+        order=[(Household.next_visit_due_on, False), (Household.id, False)],
+        params=params,
+        request=request,
+        response=response,
+    )
+    households: list[Household] = page["items"]
+    ids = [h.id for h in households]
+    visits = last_visits(session, ids)
+    assignments = _open_assignments(session, ids)
+    persons = persons_by_id(session, {a.person_id for a in assignments.values()})
+    items = []
+    for household in households:
+        visit = visits.get(household.id)
+        assignment = assignments.get(household.id)
+        person = persons.get(assignment.person_id) if assignment else None
+        due_on = household.next_visit_due_on
+        items.append(
+            {
+                **household.model_dump(include={"code", "head_name", "place_id", "commune_id"}),
+                "household_id": household.id,
+                "status": household.status,
+                "due_on": due_on,
+                "overdue": due_on < as_of,
+                "days_overdue": (as_of - due_on).days,
+                "basis": "next_visit_set" if visit and visit.next_visit_on else "schedule",
+                "last_visit": None
+                if visit is None
+                else {
+                    "id": visit.visit_id,
+                    "visited_on": visit.visited_on,
+                    "next_visit_on": visit.next_visit_on,
+                },
+                "person_in_charge": person_summary(person) if person else None,
+                "risk_score": household.risk_score,
+            }
+        )
+    page["items"] = items
+    page.update(as_of=as_of, within_days=within_days, summary=_summary(session, clauses, as_of))
+    return page
