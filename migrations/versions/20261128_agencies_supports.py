@@ -1,7 +1,7 @@
 """agencies_supports: member agencies, API keys, policies, supports, webhooks, feed order
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-28 14:50:01.075430
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import api.models.base
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

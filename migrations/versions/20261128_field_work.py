@@ -2,7 +2,7 @@
 follow-up due date and early warning of each household (issue 5)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-28 15:03:00.484243
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import api.models.base
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
