@@ -14,7 +14,7 @@ EVENT_TYPES: dict[str, str] = {
     "support.updated": "the same as support.recorded, with changed (field names)",
     "visit.recorded": "visit_id, household_id",
     "need.opened": "need_id, household_id, category",
-    "need.met": "need_id, household_id, category",
+    "need.met": "need_id, household_id, category, support_id (when a support met it)",
     "person.created": "person_id, organisation",
     "person.updated": "person_id, changed",
     "assignment.changed": "the household and the person in charge (ids)",

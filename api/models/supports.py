@@ -36,6 +36,8 @@ class Support(SQLModel, table=True):
     external_ref: str | None = Field(default=None, max_length=100)
     attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str | None = Field(default=None, max_length=500)
+    # The household's need this support meets; delivering it closes the need.
+    need_id: str | None = Field(default=None, foreign_key="needs.id", index=True)
     recorded_by_kind: str = Field(max_length=16)
     recorded_by_id: str = Field(max_length=32)
     created_at: datetime = created_field()

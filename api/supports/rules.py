@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from api.auth.principal import Principal
 from api.core.dates import today_in_vietnam
-from api.models import Household, Policy, Support
+from api.models import Household, Need, Policy, Support
 from api.models.supports import HAPPENED_STATUSES, LOAN_STATUSES
 from api.supports.schemas import SupportIn
 
@@ -34,6 +34,7 @@ VALUE_FIELDS = (
     "status",
     "attributes",
     "note",
+    "need_id",
 )
 
 
@@ -66,6 +67,16 @@ class ExistingRef(NamedTuple):
     status: str
     attributes: dict[str, Any]
     note: str | None
+    need_id: str | None
+
+
+class NeedRef(NamedTuple):
+    """A need a support says it meets."""
+
+    id: str
+    household_id: str
+    status: str
+    met_by_support_id: str | None
 
 
 @dataclass
@@ -77,6 +88,7 @@ class Refs:
     policies: dict[str, Policy] = field(default_factory=dict)
     own_codes: dict[str, Policy] = field(default_factory=dict)
     existing: dict[tuple[str, str], ExistingRef] = field(default_factory=dict)
+    needs: dict[str, NeedRef] = field(default_factory=dict)
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
     checked: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
 
@@ -116,6 +128,11 @@ def load_refs(session: Session, *, principal: Principal, items: list[SupportIn])
             wanted[policy.agency_id].add(item.external_ref)
     for agency_id, external_refs in wanted.items():
         refs.existing.update(find_existing(session, agency_id, sorted(external_refs)))
+    need_ids = sorted({i.need_id for i in items if i.need_id})
+    columns = (Need.id, Need.household_id, Need.status, Need.met_by_support_id)
+    for part in chunks(need_ids):
+        for row in session.exec(select(*columns).where(Need.id.in_(part))):
+            refs.needs[row.id] = NeedRef(*row)
     return refs
 
 
@@ -219,6 +236,8 @@ def prepare(
             if key not in refs.checked:
                 refs.checked[key] = _attribute_errors(refs, policy, attributes)
             errors.extend(refs.checked[key])
+    if item.need_id:
+        _check_need(refs, item, policy.agency_id if policy else None, fail)
     if errors or policy is None:
         return None, errors
     return {
@@ -234,7 +253,21 @@ def prepare(
         "status": item.status,
         "attributes": attributes,
         "note": item.note,
+        "need_id": item.need_id,
     }, []
+
+
+def _check_need(refs: Refs, item: SupportIn, agency_id: str | None, fail) -> None:
+    """The need must be this household's, and open (or already met by this same record)."""
+    need = refs.needs.get(item.need_id)
+    if need is None or need.household_id != item.household_id:
+        fail("/need_id", "unknown need of this household")
+    elif need.status == "cancelled":
+        fail("/need_id", "the need was cancelled")
+    elif need.status == "met":
+        resent = refs.existing.get((agency_id, item.external_ref)) if item.external_ref else None
+        if resent is None or resent.id != need.met_by_support_id:
+            fail("/need_id", "the need is already met by another support")
 
 
 def existing_for(refs: Refs, values: dict[str, Any]) -> ExistingRef | None:

@@ -46,6 +46,11 @@ class SupportIn(BaseModel):
         default_factory=dict, description="Checked against the policy's attributes_schema"
     )
     note: str | None = Field(default=None, max_length=500)
+    need_id: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The household's open need this support meets; delivered closes it",
+    )
 
     @model_validator(mode="after")
     def _policy_and_measure(self):
@@ -68,6 +73,7 @@ class SupportUpdate(BaseModel):
     status: SupportStatus | None = None
     attributes: dict[str, Any] | None = None
     note: str | None = Field(default=None, max_length=500)
+    need_id: str | None = Field(default=None, max_length=32)
 
 
 class SupportPublic(BaseModel):
@@ -86,6 +92,7 @@ class SupportPublic(BaseModel):
     external_ref: str | None
     attributes: dict[str, Any]
     note: str | None
+    need_id: str | None
     recorded_by_kind: str = Field(description="agency or user")
     created_at: datetime
     updated_at: datetime

@@ -73,6 +73,7 @@ def update_support(
             "external_ref",
             "attributes",
             "note",
+            "need_id",
         }
     )
     try:

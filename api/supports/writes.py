@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from api.audit.service import record_audits
+from api.audit.service import record_audit, record_audits
 from api.auth.principal import Principal
 from api.core.bulkinsert import insert_rows, update_rows
-from api.events.service import append_events
-from api.models import Support
+from api.events.service import append_event, append_events
+from api.models import Need, Support
 from api.models.base import new_id, utcnow
+from api.models.supports import HAPPENED_STATUSES
 from api.supports.rules import (
     VALUE_FIELDS,
     ExistingRef,
@@ -166,6 +167,50 @@ def write_plans(session: Session, *, principal: Principal, plans: list[Plan], re
     session.flush()
     record_audits(session, principal=principal, entries=audits)
     append_events(session, events=events)
+    _meet_needs(session, principal, plans, refs)
+
+
+def _meet_needs(session: Session, principal: Principal, plans: list[Plan], refs: Refs) -> None:
+    """A delivered support that names an open need closes it as met, in the same transaction."""
+    meeting = {
+        p.values["need_id"]: p.support_id
+        for p in plans
+        if p.outcome in ("created", "updated")
+        and p.values["need_id"]
+        and p.values["status"] in HAPPENED_STATUSES
+    }
+    if not meeting:
+        return
+    now = utcnow()
+    for part in chunks(sorted(meeting)):
+        stmt = select(Need).where(Need.id.in_(part), Need.status == "open").with_for_update()
+        for need in session.exec(stmt):
+            need.status, need.met_by_support_id = "met", meeting[need.id]
+            need.closed_at = need.updated_at = now
+            need.version += 1
+            record_audit(
+                session,
+                principal=principal,
+                action="update",
+                entity="need",
+                entity_id=need.id,
+                before={"status": "open"},
+                after={"status": "met", "met_by_support_id": need.met_by_support_id},
+                place_path=need.place_path,
+            )
+            append_event(
+                session,
+                type="need.met",
+                entity_id=need.id,
+                place_path=need.place_path,
+                data={
+                    "need_id": need.id,
+                    "household_id": need.household_id,
+                    "category": need.category,
+                    "support_id": need.met_by_support_id,
+                },
+            )
+    session.flush()
 
 
 def _audit(action, entity_id, before, after, place_path) -> dict[str, Any]:

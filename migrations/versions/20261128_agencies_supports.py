@@ -158,6 +158,7 @@ def upgrade() -> None:
         sa.Column("external_ref", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("need_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("recorded_by_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("recorded_by_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("created_at", api.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -175,6 +176,10 @@ def upgrade() -> None:
             ["policy_id"],
             ["policies.id"],
         ),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["needs.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("agency_id", "external_ref"),
     )
@@ -187,6 +192,7 @@ def upgrade() -> None:
             "ix_supports_household_delivered", ["household_id", "delivered_on"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_supports_policy_id"), ["policy_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_supports_need_id"), ["need_id"], unique=False)
 
     op.create_table(
         "webhook_deliveries",
@@ -256,6 +262,7 @@ def downgrade() -> None:
 
     op.drop_table("webhook_deliveries")
     with op.batch_alter_table("supports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supports_need_id"))
         batch_op.drop_index(batch_op.f("ix_supports_policy_id"))
         batch_op.drop_index("ix_supports_household_delivered")
         batch_op.drop_index(batch_op.f("ix_supports_delivered_on"))
