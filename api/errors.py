@@ -142,7 +142,8 @@ def validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str, 
     errors = []
     for err in exc.errors():
         pointer, where = _pointer(tuple(err.get("loc", ())))
-        item = {"pointer": pointer, "detail": err.get("msg", "invalid")}
+        # code: pydantic's stable error type, so a client can word the message itself.
+        item = {"pointer": pointer, "detail": err.get("msg", "invalid"), "code": err["type"]}
         if where != "body":
             item["in"] = where
         errors.append(item)

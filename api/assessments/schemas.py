@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.core.validation import invalid
+
 Kind = Literal["periodic", "adhoc"]
 State = Literal["draft", "surveyed", "agreed", "posted", "recognised", "rejected"]
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -12,7 +14,7 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("date is in the future")
+        raise invalid("date_in_future", "date is in the future")
     return value
 
 

@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
 )
 
+from api.core.validation import invalid
 from api.households.citizen_id import citizen_id_problem
 from api.households.ethnicities import ETHNICITY_CODES
 from api.risk.schemas import RiskReasonPublic
@@ -29,13 +30,13 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 def _known_ethnicity(value: str | None) -> str | None:
     if value is not None and value not in ETHNICITY_CODES:
-        raise ValueError("unknown ethnicity code (see GET /api/v1/ethnicities)")
+        raise invalid("unknown_ethnicity", "unknown ethnicity code (see GET /api/v1/ethnicities)")
     return value
 
 
 def _birth_year_not_future(value: int | None) -> int | None:
     if value is not None and value > date.today().year:
-        raise ValueError("birth year is in the future")
+        raise invalid("birth_year_in_future", "birth year is in the future")
     return value
 
 
@@ -67,7 +68,7 @@ class MemberFields(BaseModel):
                 value, birth_year=info.data.get("birth_year"), gender=info.data.get("gender")
             )
             if problem:
-                raise ValueError(problem)
+                raise invalid("invalid_citizen_id", problem)
         return value
 
 
@@ -138,10 +139,12 @@ class HouseholdCreate(BaseModel):
     @classmethod
     def _one_head(cls, members: list[MemberCreate]):
         if sum(1 for m in members if m.relation == "head") > 1:
-            raise ValueError("a household has at most one member with relation 'head'")
+            raise invalid(
+                "duplicate_head", "a household has at most one member with relation 'head'"
+            )
         ids = [m.citizen_id for m in members if m.citizen_id]
         if len(ids) != len(set(ids)):
-            raise ValueError("two members have the same citizen_id")
+            raise invalid("duplicate_citizen_id", "two members have the same citizen_id")
         return members
 
 
@@ -166,7 +169,7 @@ class HouseholdUpdate(BaseModel):
     def _required_stay_set(cls, value: str | None):
         # Runs only for fields sent; a field validator so the error points at the field.
         if value is None:
-            raise ValueError("cannot be null")
+            raise invalid("not_nullable", "cannot be null")
         return value
 
 

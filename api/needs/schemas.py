@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.core.validation import invalid
 from api.models.categories import CATEGORY_CODES
 
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -12,7 +13,9 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 def _known_category(value: str | None) -> str | None:
     if value is not None and value not in CATEGORY_CODES:
-        raise ValueError(f"unknown category; one of: {', '.join(sorted(CATEGORY_CODES))}")
+        raise invalid(
+            "unknown_category", f"unknown category; one of: {', '.join(sorted(CATEGORY_CODES))}"
+        )
     return value
 
 

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from api.core.validation import invalid
+
 Level = Literal["province", "district", "commune", "ward", "town", "hamlet", "quarter"]
 Area = Literal["rural", "urban"]
 
@@ -23,7 +25,7 @@ class PlaceBase(BaseModel):
         # A field validator (not a model one), so the error points at /valid_to.
         valid_from = info.data.get("valid_from")
         if value and valid_from and value < valid_from:
-            raise ValueError("valid_to is before valid_from")
+            raise invalid("dates_out_of_order", "valid_to is before valid_from")
         return value
 
 
@@ -50,7 +52,7 @@ class PlaceUpdate(BaseModel):
     def _not_null(cls, value: str | None):
         # Runs only for fields sent: an explicit null would break a NOT NULL column.
         if value is None:
-            raise ValueError("cannot be null")
+            raise invalid("not_nullable", "cannot be null")
         return value
 
 

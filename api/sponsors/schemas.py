@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from api.core.validation import invalid
+
 SponsorKind = Literal["well_off_household", "mass_organisation", "business", "philanthropist"]
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 PHONE_PATTERN = r"^\+?[0-9 .-]{8,20}$"
@@ -65,7 +67,7 @@ class PledgeCreate(BaseModel):
     @model_validator(mode="after")
     def _something_pledged(self):
         if self.amount_vnd is None and self.items is None:
-            raise ValueError("a pledge needs amount_vnd, items, or both")
+            raise invalid("pledge_incomplete", "a pledge needs amount_vnd, items, or both")
         return self
 
 
@@ -84,7 +86,9 @@ class SponsorshipCreate(BaseModel):
     @classmethod
     def _has_a_sponsor(cls, pledges: list[PledgeCreate]) -> list[PledgeCreate]:
         if not pledges:
-            raise ValueError("a sponsorship needs at least one sponsor (one pledge each)")
+            raise invalid(
+                "sponsor_required", "a sponsorship needs at least one sponsor (one pledge each)"
+            )
         return pledges
 
 

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.core.validation import invalid
 from api.models.agencies import FUNDING_SOURCES
 from api.models.supports import SUPPORT_STATUSES
 
@@ -55,9 +56,9 @@ class SupportIn(BaseModel):
     @model_validator(mode="after")
     def _policy_and_measure(self):
         if not self.policy_id and not self.policy_code:
-            raise ValueError("give policy_id (or, for an agency, policy_code)")
+            raise invalid("policy_required", "give policy_id (or, for an agency, policy_code)")
         if self.amount_vnd is None and self.quantity is None:
-            raise ValueError("give amount_vnd, quantity or both")
+            raise invalid("measure_required", "give amount_vnd, quantity or both")
         return self
 
 

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from api.core.validation import invalid
+
 Role = Literal["admin", "commune_officer", "auditor"]
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 
@@ -33,7 +35,7 @@ class UserUpdate(BaseModel):
     def _not_null(cls, value):
         # Runs only for fields sent: null was silently ignored (and a null role ended sessions).
         if value is None:
-            raise ValueError("cannot be null")
+            raise invalid("not_nullable", "cannot be null")
         return value
 
 

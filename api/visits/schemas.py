@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.core.validation import invalid
 from api.people.schemas import PersonSummary
 
 Purpose = Literal["survey", "advice", "follow_up", "re_poverty_check", "support_delivery"]
@@ -18,7 +19,7 @@ def _no_repeats(values: list[str]) -> list[str]:
     seen = set()
     for index, value in enumerate(values):
         if value in seen:
-            raise ValueError(f"item {index} repeats {value!r}")
+            raise invalid("duplicate_item", f"item {index} repeats {value!r}")
         seen.add(value)
     return values
 

@@ -103,7 +103,7 @@ class TestProblemDetails:
             "/members/0/gender",
             "/members/0/relation",
         ]
-        assert all(set(error) == {"pointer", "detail"} for error in answer["errors"])
+        assert all(set(error) == {"pointer", "detail", "code"} for error in answer["errors"])
         assert written(db) == before
 
     def test_not_an_object_points_at_the_whole_document(self, client, admin, db):
