@@ -1,11 +1,15 @@
 """Engine, the per-request session (one transaction per request) and the metadata naming rules."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlmodel import Session, SQLModel
+
+from api.core.context import deferred_commit_var
 
 # Stable constraint names so that Alembic migrations are reproducible on every database.
 NAMING_CONVENTION = {
@@ -77,13 +81,42 @@ def close_session(session: Session) -> None:
         conn.close()
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit on success, roll back on any error."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: commit on success, roll back on any error. A POST with an
+    Idempotency-Key hands its open session to that middleware, which commits the change and
+    the stored answer together (a crash can never keep one without the other).
+
+    Async so that opening the session (no I/O yet) takes no thread-pool hand-over; the commit
+    or rollback and the close run in one hand-over at the end."""
     factory: SessionFactory = request.app.state.session_factory
-    session = factory(write=request.method not in SAFE_METHODS)
+    write = request.method not in SAFE_METHODS
+    if request.app.state.engine.dialect.name == "sqlite":
+        # A SQLite session takes its connection at once (and may wait for the pool): never
+        # on the event loop.
+        session = await run_in_threadpool(factory, write=write)
+    else:
+        session = factory(write=write)
     try:
         yield session
-        session.commit()
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_finish, session, commit=False)
+        raise
+    deferred = deferred_commit_var.get()
+    if deferred is not None and deferred.session is None:
+        deferred.session = session
+        return
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(_finish, session, commit=True)
+
+
+def _finish(session: Session, *, commit: bool) -> None:
+    """Commit (or roll back) and close; a failed commit rolls back and is raised."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
     except BaseException:
         session.rollback()
         raise

@@ -11,7 +11,7 @@ from api.auth.principal import Principal
 from api.auth.service import principal_for_token
 from api.core.scoping import set_principal
 from api.db import SessionDep
-from api.errors import Forbidden, Unauthorized
+from api.errors import Forbidden, TooManyRequests, Unauthorized
 from api.settings import Settings
 
 bearer = HTTPBearer(
@@ -20,11 +20,13 @@ bearer = HTTPBearer(
 )
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its
+# thread pool, a hand-over that costs more than these functions themselves.
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_passwords(request: Request) -> Passwords:
+async def get_passwords(request: Request) -> Passwords:
     return request.app.state.passwords
 
 
@@ -33,6 +35,7 @@ PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -42,6 +45,14 @@ def get_principal(
     principal = principal_for_token(session, credentials.credentials)
     if principal is None:
         raise Unauthorized("The token is unknown, expired or revoked.")
+    request.state.principal_id = principal.id  # for the request log line
+    if principal.kind == "agency" and principal.token_id:
+        wait = request.app.state.key_limiter.wait_seconds(principal.token_id)
+        if wait:
+            raise TooManyRequests(
+                "This API key sent too many requests; slow down.",
+                headers={"Retry-After": str(wait)},
+            )
     set_principal(session, principal)
     return principal
 
@@ -52,7 +63,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require_roles(*roles: str):
     """A dependency that lets only these roles through (403 for the others)."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
         return principal
@@ -64,7 +75,7 @@ def require_scope(*scopes: str, roles: tuple[str, ...] = ()):
     """Agencies need a key with one of `scopes`; officers one of `roles` (403 otherwise)."""
     wanted = " or ".join(repr(scope) for scope in scopes)
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.kind == "agency":
             if principal.scopes.isdisjoint(scopes):
                 raise Forbidden(f"This needs an API key with the scope {wanted}.")

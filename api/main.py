@@ -1,6 +1,5 @@
 """The application factory: the API at /api/v1 and, mounted at /, the officers' web app."""
 
-import logging
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -9,11 +8,12 @@ from sqlalchemy import Engine
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
-from api import health
+from api import health, metrics
 from api.agencies.router import router as agencies_router
 from api.assessments.router import router as assessments_router
 from api.audit.router import router as audit_router
 from api.auth.passwords import Passwords
+from api.auth.ratelimit import KeyRateLimiter
 from api.auth.router import router as auth_router
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import (
@@ -21,17 +21,25 @@ from api.core.middleware import (
     BodyLimitMiddleware,
     RequestIdMiddleware,
 )
+from api.core.observability import RequestLogMiddleware, configure_logging
+from api.core.problems import document_problems
+from api.dataprotection.router import router as dataprotection_router
 from api.db import SessionFactory, make_engine, plain_session_factory
+from api.duplicates.router import router as duplicates_router
 from api.eligibility.router import router as eligibility_router
 from api.errors import install_error_handlers
 from api.events.router import router as events_router
 from api.households.router import ethnicity_router
 from api.households.router import router as households_router
+from api.imports.router import router as imports_router
 from api.migrate import head_revisions
 from api.needs.router import router as needs_router
 from api.people.router import assignments_router, persons_router
 from api.places.router import router as places_router
 from api.policies.router import router as policies_router
+from api.proposals.router import router as proposals_router
+from api.reports.router import router as reports_router
+from api.reports.router import targets_router
 from api.settings import Settings, get_settings
 from api.sponsors.router import sponsors_router, sponsorships_router
 from api.standards.router import router as standards_router
@@ -44,6 +52,8 @@ from api.webhooks.worker import lifespan as webhook_lifespan
 from web.main import create_web_app
 
 API_PREFIX = "/api/v1"
+# Everything the web app does not serve: it sets its own headers (CSP and the rest).
+NOT_WEB_PATHS = ("/api/", "/docs/", "/healthz", "/readyz", "/metrics")
 
 DESCRIPTION = """
 Households, annual poverty reviews, support from member agencies, monitoring visits and
@@ -82,6 +92,12 @@ def api_router() -> APIRouter:
         sponsors_router,
         sponsorships_router,
         audit_router,
+        dataprotection_router,
+        reports_router,
+        targets_router,
+        proposals_router,
+        imports_router,
+        duplicates_router,
     ):
         router.include_router(sub)
     return router
@@ -96,7 +112,8 @@ def create_app(
 ) -> FastAPI:
     """Build the ASGI app; tests pass their own engine and session factory."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
+    if settings.env != "test":  # under pytest, its own handlers capture the records
+        configure_logging(settings.log_level, settings.log_format)
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
         title="giamngheo API",
@@ -114,11 +131,17 @@ def create_app(
         time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_cost
     )
     app.state.migration_heads = head_revisions()
+    app.state.key_limiter = KeyRateLimiter(
+        per_minute=settings.api_key_rate_per_minute, burst=settings.api_key_burst
+    )
     install_error_handlers(app)
+    document_problems(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(api_router())
 
-    # Added innermost first: a request passes RequestId, BodyLimit, headers, CORS, Idempotency.
+    # Added innermost first: a request passes RequestId, RequestLog, BodyLimit, headers, CORS,
+    # Idempotency.
     app.add_middleware(IdempotencyMiddleware, prefix="/api/")
     if settings.cors_origins:
         app.add_middleware(
@@ -128,8 +151,9 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
             expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
         )
-    app.add_middleware(ApiSecurityHeadersMiddleware, prefix="/api/")
+    app.add_middleware(ApiSecurityHeadersMiddleware, prefixes=NOT_WEB_PATHS)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)
     app.add_middleware(RequestIdMiddleware)
 
     if with_web:

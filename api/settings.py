@@ -53,6 +53,24 @@ class Settings(BaseSettings):
     webhook_disable_after_failures: int = 20
     webhook_disable_after_seconds: int = 24 * 3600
     webhook_allow_private_networks: bool = False
+    # Issue 8. Logins: after login_max_failures wrong passwords for one username within the
+    # window, that username is locked for login_lockout_seconds (429 + Retry-After), whether
+    # or not it exists; one client address gets login_max_failures_per_address.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 50
+    login_failure_window_seconds: int = 15 * 60
+    login_lockout_seconds: int = 15 * 60
+    # Agency API keys: a token bucket per key and per worker process (429 + Retry-After).
+    api_key_rate_per_minute: int = 1200
+    api_key_burst: int = 200
+    # Retention (`giamngheo purge`): audit rows, spent tokens and login counters; events use
+    # events_retention_days and Idempotency-Key answers idempotency_ttl_hours.
+    audit_retention_days: int = 5 * 365
+    token_retention_days: int = 30
+    # Logs: one JSON object per line ("text" for a terminal).
+    log_format: Literal["json", "text"] = "json"
+    # /metrics: open (aggregates only) unless a token is set; then Bearer <token>.
+    metrics_token: SecretStr | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -10,10 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from web.client import ApiError, ApiUnavailable
+from web.client_base import ApiError, ApiUnavailable
 from web.deps import CsrfRejected, LoginRequired, current_session
 from web.htmx import add_vary, redirect, wants_fragment
-from web.i18n import N_, translations_for
+from web.i18n import N_, locale_from, translations_for
 from web.rendering import base_context, render
 from web.security import UNSAFE_METHODS, apply_security_headers, safe_next_path
 
@@ -122,7 +122,8 @@ async def on_api_error(request: Request, exc: Exception) -> Response:
     if exc.status >= 500:
         logger.error("API error: %s", exc)
         return error_response(request, 502, API_FAILED)
-    return error_response(request, exc.status, REQUEST_FAILED, detail=exc.detail)
+    detail = exc.detail_in(locale_from(request))
+    return error_response(request, exc.status, REQUEST_FAILED, detail=detail)
 
 
 async def on_http_exception(request: Request, exc: Exception) -> Response:

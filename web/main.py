@@ -17,7 +17,26 @@ from starlette.types import ASGIApp
 
 from web.deps import verify_csrf
 from web.errors import install_error_handlers
-from web.routes import auth, home, household_forms, households, language
+from web.routes import (
+    admin_agencies,
+    admin_places,
+    admin_policies,
+    admin_targets,
+    admin_users,
+    assessments,
+    auth,
+    dashboard,
+    household_forms,
+    households,
+    imports,
+    language,
+    members,
+    people,
+    reports,
+    supports,
+    visits,
+    worklist,
+)
 from web.security import SecurityHeadersMiddleware
 from web.session_db import SqliteSessionStore
 from web.sessions import SessionCookie, SessionStore
@@ -83,9 +102,25 @@ def create_web_app(
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(language.router)
-    app.include_router(home.router)
+    app.include_router(dashboard.router)
     # Before households: "/households/new" must match ahead of "/households/{household_id}".
     app.include_router(household_forms.router)
+    for screens in (
+        assessments,
+        members,
+        visits,
+        supports,
+        people,
+        worklist,
+        reports,
+        imports,
+        admin_places,
+        admin_users,
+        admin_agencies,
+        admin_policies,
+        admin_targets,
+    ):
+        app.include_router(screens.router)
     app.include_router(households.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -44,6 +44,50 @@ class PlaceDirectory:
         place = self.by_id.get(place_id)
         return place.name if place is not None else place_id
 
+    def area_of(self, place_id: str | None) -> str:
+        """Rural or urban: the place's own, else its nearest ancestor's (rural if none),
+        for the classification preview; the API decides the area of a saved review."""
+        seen: set[str] = set()
+        while place_id and place_id not in seen:
+            seen.add(place_id)
+            place = self.by_id.get(place_id)
+            if place is None:
+                break
+            if place.area:
+                return place.area
+            place_id = place.parent_id
+        return "rural"
+
+    def sorted_places(self) -> list[Place]:
+        """Every place, each under its parent (depth first), for admin lists and selects."""
+        children: dict[str | None, list[Place]] = {}
+        for place in self.places:
+            parent = place.parent_id if place.parent_id in self.by_id else None
+            children.setdefault(parent, []).append(place)
+        ordered: list[Place] = []
+
+        def walk(parent: str | None) -> None:
+            for place in sorted(children.get(parent, []), key=lambda p: sort_key(p.name)):
+                ordered.append(place)
+                walk(place.id)
+
+        walk(None)
+        return ordered
+
+    def chain_of(self, place_id: str | None) -> list[str]:
+        """The place and the places above it, nearest first ([] for none)."""
+        chain: list[str] = []
+        while place_id and place_id in self.by_id and place_id not in chain:
+            chain.append(place_id)
+            place_id = self.by_id[place_id].parent_id
+        return chain
+
+    def depth_of(self, place: Place) -> int:
+        depth, parent = 0, place.parent_id
+        while parent in self.by_id and depth < 10:
+            depth, parent = depth + 1, self.by_id[parent].parent_id
+        return depth
+
     def communes(self) -> list[Place]:
         """Commune-level units, the usual search filter."""
         found = [place for place in self.places if place.level in COMMUNE_LEVELS]

@@ -12,7 +12,13 @@ from starlette.templating import Jinja2Templates
 from web.deps import current_session
 from web.htmx import add_vary, wants_fragment
 from web.i18n import locale_from, translations_for
-from web.i18n.formatting import format_date, format_datetime, format_money
+from web.i18n.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_percent,
+)
 from web.labels import YES_NO_UNKNOWN, label_msgid
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -35,6 +41,16 @@ def _money_filter(context: jinja2.runtime.Context, amount: int | None) -> str:
 
 
 @jinja2.pass_context
+def _number_filter(context: jinja2.runtime.Context, value: int | float | None) -> str:
+    return format_number(value, context["locale"])
+
+
+@jinja2.pass_context
+def _percent_filter(context: jinja2.runtime.Context, value: float | None) -> str:
+    return format_percent(value, context["locale"])
+
+
+@jinja2.pass_context
 def _label_filter(context: jinja2.runtime.Context, code: str | None, kind: str) -> str:
     msgid = label_msgid(kind, code)
     if msgid is None:
@@ -52,6 +68,31 @@ def _label_pair_filter(context: jinja2.runtime.Context, code: str, kind: str) ->
 def _yes_no_filter(context: jinja2.runtime.Context, value: bool | None) -> str:
     key = "" if value is None else ("yes" if value else "no")
     return context["translations"].gettext(YES_NO_UNKNOWN[key])
+
+
+@jinja2.pass_context
+def _person_option(context: jinja2.runtime.Context, person: Any) -> tuple[str, str]:
+    """A person as a select option: their name and organisation."""
+    return (
+        person.id,
+        f"{person.full_name} · {_label_filter(context, person.organisation, 'organisation')}",
+    )
+
+
+@jinja2.pass_context
+def _need_option(context: jinja2.runtime.Context, need: Any) -> tuple[str, str]:
+    text = _label_filter(context, need.category, "category")
+    if need.indicator_code:
+        text += f" ({need.indicator_code})"
+    if need.description:
+        text += f": {need.description}"
+    return need.id, text
+
+
+@jinja2.pass_context
+def _policy_option(context: jinja2.runtime.Context, policy: Any) -> tuple[str, str]:
+    name = policy.name_in(context["locale"])
+    return policy.id, f"{name} · {_label_filter(context, policy.category, 'category')}"
 
 
 def _path_segment_filter(value: str) -> str:
@@ -73,12 +114,17 @@ def build_environment() -> jinja2.Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         money=_money_filter,
+        number=_number_filter,
+        percent=_percent_filter,
         date=format_date,
         datetime=format_datetime,
         label=_label_filter,
         yes_no=_yes_no_filter,
         path_segment=_path_segment_filter,
         label_pair=_label_pair_filter,
+        person_option=_person_option,
+        need_option=_need_option,
+        policy_option=_policy_option,
     )
     return env
 

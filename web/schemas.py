@@ -63,6 +63,20 @@ class Member(ApiModel):
     has_health_insurance: bool | None = None
     can_work: bool | None = None
     disability: bool | None = None
+    left_on: date | None = None
+    left_reason: str | None = None
+
+
+class RiskReason(ApiModel):
+    """One reason of the re-poverty early warning, worded by the API in both languages."""
+
+    code: str
+    points: int
+    vi: str
+    en: str
+
+    def text_in(self, locale: str) -> str:
+        return self.vi if locale == "vi" else self.en
 
 
 class Household(ApiModel):
@@ -75,10 +89,16 @@ class Household(ApiModel):
     address: str | None = None
     phone: str | None = None
     status: HouseholdStatus = "unclassified"
+    status_since: date | None = None
+    ethnic_minority: bool = False
+    without_labour_capacity: bool = False
+    risk_score: int | None = None
+    risk_reasons: list[RiskReason] = []
     meritorious_service: bool = False
     social_protection: bool = False
     notes: str | None = None
     archived: bool = False
+    archived_reason: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     members: list[Member] = []

@@ -47,7 +47,7 @@ def create_agency(data: AgencyCreate, session: SessionDep, principal: Admin, res
     return service.agency_public(session, agency)
 
 
-@router.get("", response_model=AgencyPage, response_model_exclude_none=True)
+@router.get("", response_model=AgencyPage, response_model_exclude_unset=True)
 def list_agencies(
     request: Request,
     response: Response,

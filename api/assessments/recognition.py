@@ -1,11 +1,10 @@
 """What a recognised assessment changes: the household's status, its history and its needs."""
 
-from datetime import date
-
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.errors import Conflict
 from api.events.service import append_event
@@ -29,7 +28,7 @@ def recognise(
         place_path=household.place_path,
         year=assessment.year,
         kind=assessment.kind,
-        effective_date=assessment.effective_date or assessment.decision_date or date.today(),
+        effective_date=assessment.effective_date or assessment.decision_date or today_in_vietnam(),
         previous_status=household.status,
         new_status=assessment.classification,
         without_labour_capacity=(

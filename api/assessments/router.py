@@ -49,7 +49,7 @@ def create_assessment(
     return assessment_public(session, assessment)
 
 
-@router.get("", response_model=AssessmentPage, response_model_exclude_none=True)
+@router.get("", response_model=AssessmentPage, response_model_exclude_unset=True)
 def list_assessments(
     household_id: str,
     request: Request,

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.core.dates import today_in_vietnam
 from api.core.validation import invalid
 
 Kind = Literal["periodic", "adhoc"]
@@ -13,7 +14,7 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _not_future(value: date | None) -> date | None:
-    if value is not None and value > date.today():
+    if value is not None and value > today_in_vietnam():
         raise invalid("date_in_future", "date is in the future")
     return value
 

@@ -1,13 +1,12 @@
 """Assessments: survey answers in, classification out, and the life cycle of a review."""
 
-from datetime import date
-
 from sqlmodel import Session, select
 
 from api.assessments import recognition
 from api.assessments.schemas import AssessmentCreate, StepRequest, SurveyAnswers
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.errors import Conflict, NotFound, ValidationFailed
 from api.models import Assessment, AssessmentStep, Household, Member, Place
@@ -46,7 +45,7 @@ def steps_of(session: Session, assessment_id: str) -> list[AssessmentStep]:
 
 
 def _standard_for(year: int, code: str | None):
-    if year > date.today().year:
+    if year > today_in_vietnam().year:
         raise ValidationFailed("The review year is in the future.", pointer="/year")
     standard = get_standard(code) if code else standard_for_year(year)
     if not standard.covers(year):
@@ -182,7 +181,7 @@ def apply_step(
         target = "agreed" if share >= MEETING_MAJORITY else "draft"  # re-survey under 50 %
         assessment.meeting_attendees, assessment.meeting_agreeing = data.attendees, data.agreeing
     elif data.step == "posted":
-        assessment.posted_on = data.posted_on or date.today()
+        assessment.posted_on = data.posted_on or today_in_vietnam()
     elif data.step == "recognised":
         assessment.decision_number = data.decision_number
         assessment.decision_date = data.decision_date
@@ -242,7 +241,7 @@ def _step_details(assessment: Assessment, data: StepRequest) -> dict:
             raise ValidationFailed("Say why the assessment is rejected.", pointer="/reason")
         return {"reason": data.reason}
     if data.step == "posted":
-        return {"posted_on": (data.posted_on or date.today()).isoformat()}
+        return {"posted_on": (data.posted_on or today_in_vietnam()).isoformat()}
     return {}
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
 from api.deps import AuditReader
+from api.households.citizen_id import mask_citizen_id, mask_phone
 from api.models import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -65,7 +66,7 @@ def list_audit(
         stmt = stmt.where(AuditEntry.occurred_at >= since)
     if until is not None:
         stmt = stmt.where(AuditEntry.occurred_at < until)
-    return paginate(
+    result = paginate(
         session,
         stmt,
         order=[(AuditEntry.id, True)],
@@ -73,3 +74,25 @@ def list_audit(
         request=request,
         response=response,
     )
+    result["items"] = [audit_public(entry) for entry in result["items"]]
+    return result
+
+
+# Snapshots keep what the record held; readers of the trail see these fields masked.
+_MASKS = {"citizen_id": mask_citizen_id, "phone": mask_phone}
+
+
+def _masked(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+    if snapshot is None:
+        return None
+    return {
+        key: _MASKS[key](value) if key in _MASKS and isinstance(value, str) else value
+        for key, value in snapshot.items()
+    }
+
+
+def audit_public(entry: AuditEntry) -> AuditPublic:
+    """An audit row as readers see it: citizen IDs and phone numbers masked."""
+    public = AuditPublic.model_validate(entry)
+    public.before, public.after = _masked(entry.before), _masked(entry.after)
+    return public

@@ -5,7 +5,8 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import bindparam, or_, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -44,25 +45,46 @@ def display_prefix(raw: str) -> str:
     return raw[: len(KEY_PREFIX) + 8]
 
 
+# The key, its agency and the agency's service area in one plain SQL statement, built once.
+_KEY_LOOKUP = (
+    sa_select(
+        ApiKey.id,
+        ApiKey.key_hash,
+        ApiKey.scopes,
+        ApiKey.revoked_at,
+        ApiKey.expires_at,
+        ApiKey.last_used_at,
+        Agency.id,
+        Agency.name,
+        Agency.is_active,
+        Place.id,
+        Place.path,
+    )
+    .select_from(ApiKey)
+    .join(Agency, Agency.id == ApiKey.agency_id)
+    .outerjoin(AgencyPlace, AgencyPlace.agency_id == Agency.id)
+    .outerjoin(Place, Place.id == AgencyPlace.place_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
+
+
 def agency_principal_for_key(session: Session, raw: str, *, touch: bool = True) -> Principal | None:
     """The agency behind a live key, or None (unknown, expired, revoked, agency inactive)."""
     digest = hash_api_key(raw)
-    row = session.exec(
-        select(ApiKey, Agency)
-        .join(Agency, Agency.id == ApiKey.agency_id)
-        .where(ApiKey.key_hash == digest)
-    ).first()
-    if row is None:
+    rows = session.connection().execute(_KEY_LOOKUP, {"key_hash": digest}).all()
+    if not rows:
         return None
-    key, agency = row
+    key_id, key_hash, scopes, revoked_at, expires_at, last_used_at = rows[0][:6]
+    agency_id, agency_name, agency_active = rows[0][6:9]
     now = utcnow()
-    if not hmac.compare_digest(key.key_hash, digest) or not agency.is_active:
+    if not hmac.compare_digest(key_hash, digest) or not agency_active:
         return None
-    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+    if revoked_at is not None or (expires_at is not None and expires_at <= now):
         return None
-    if touch and (key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY):
-        _touch(session, key.id, now)
-    return agency_principal(session, agency, scopes=frozenset(key.scopes), key_id=key.id)
+    if touch and (last_used_at is None or now - last_used_at >= TOUCH_EVERY):
+        _touch(session, key_id, now)
+    places = [(place_id, path) for *_, place_id, path in rows if place_id is not None]
+    return _agency(agency_id, agency_name, places, frozenset(scopes), key_id)
 
 
 def agency_principal(
@@ -77,14 +99,24 @@ def agency_principal(
             .execution_options(unscoped=True)
         )
     )
-    ancestors = frozenset(part for p in places for part in p.path.strip("/").split("/"))
+    return _agency(agency.id, agency.name, [(p.id, p.path) for p in places], scopes, key_id)
+
+
+def _agency(
+    agency_id: str,
+    name: str,
+    places: list[tuple[str, str]],
+    scopes: frozenset[str],
+    key_id: str | None,
+) -> Principal:
+    ancestors = frozenset(part for _, path in places for part in path.strip("/").split("/"))
     return Principal(
         kind="agency",
-        id=agency.id,
+        id=agency_id,
         role="agency",
-        name=agency.name,
-        place_paths=tuple(sorted(p.path for p in places)) or None,
-        ancestor_ids=ancestors - {p.id for p in places},
+        name=name,
+        place_paths=tuple(sorted(path for _, path in places)) or None,
+        ancestor_ids=ancestors - {place_id for place_id, _ in places},
         scopes=scopes,
         token_id=key_id,
     )

@@ -4,6 +4,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from api.auth.api_keys import KEY_PREFIX, agency_principal_for_key
@@ -28,6 +30,12 @@ def authenticate(
     if not ok or user is None or not user.is_active:
         return None
     return user
+
+
+def user_id_for(session: Session, username: str) -> str | None:
+    """The id of the account with this username, if any (for the audit trail only)."""
+    stmt = select(User.id).where(User.username == username.strip().lower())
+    return session.exec(stmt).first()
 
 
 def issue_token(session: Session, *, user: User, ttl_seconds: int) -> str:
@@ -62,21 +70,47 @@ def user_principal(session: Session, *, user: User, token_id: str | None = None)
             .where(UserPlace.user_id == user.id)
         )
     )
-    paths = tuple(sorted(place.path for place in places))
+    return _officer(user.id, user.role, user.full_name, [(p.id, p.path) for p in places], token_id)
+
+
+def _officer(
+    user_id: str, role: str, name: str, places: list[tuple[str, str]], token_id: str | None
+) -> Principal:
+    paths = tuple(sorted(path for _, path in places))
     # Admins and auditors with no places see the whole deployment; an officer sees none.
-    scope_paths = None if not paths and user.role != "commune_officer" else paths
-    ancestors = frozenset(part for place in places for part in place.path.strip("/").split("/")) - {
-        place.id for place in places
-    }
+    scope_paths = None if not paths and role != "commune_officer" else paths
+    ancestors = frozenset(part for _, path in places for part in path.strip("/").split("/"))
     return Principal(
         kind="user",
-        id=user.id,
-        role=user.role,
-        name=user.full_name,
+        id=user_id,
+        role=role,
+        name=name,
         place_paths=scope_paths,
-        ancestor_ids=ancestors,
+        ancestor_ids=ancestors - {place_id for place_id, _ in places},
         token_id=token_id,
     )
+
+
+# Every authenticated request runs this: the token, its user and the user's places in one
+# plain SQL statement (one round trip, no ORM objects), built once.
+_TOKEN_LOOKUP = (
+    sa_select(
+        AuthToken.id,
+        AuthToken.revoked_at,
+        AuthToken.expires_at,
+        User.id,
+        User.role,
+        User.full_name,
+        User.is_active,
+        Place.id,
+        Place.path,
+    )
+    .select_from(AuthToken)
+    .join(User, User.id == AuthToken.user_id)
+    .outerjoin(UserPlace, UserPlace.user_id == User.id)
+    .outerjoin(Place, Place.id == UserPlace.place_id)
+    .where(AuthToken.token_hash == bindparam("token_hash"))
+)
 
 
 def principal_for_token(session: Session, raw: str, *, touch: bool = True) -> Principal | None:
@@ -85,17 +119,14 @@ def principal_for_token(session: Session, raw: str, *, touch: bool = True) -> Pr
         return agency_principal_for_key(session, raw, touch=touch)
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    row = session.exec(
-        select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == hash_token(raw))
-    ).first()
-    if row is None:
+    rows = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": hash_token(raw)}).all()
+    if not rows:
         return None
-    token, user = row
-    if token.revoked_at is not None or token.expires_at <= utcnow() or not user.is_active:
+    token_id, revoked_at, expires_at, user_id, role, full_name, is_active = rows[0][:7]
+    if revoked_at is not None or expires_at <= utcnow() or not is_active:
         return None
-    return user_principal(session, user=user, token_id=token.id)
+    places = [(place_id, path) for *_, place_id, path in rows if place_id is not None]
+    return _officer(user_id, role, full_name, places, token_id)
 
 
 def caller_key(session: Session, raw: str) -> str | None:

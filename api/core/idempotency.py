@@ -4,25 +4,35 @@ Same key and same request -> the stored response is replayed; same key with anot
 request -> 422; the first one still running -> 409. Keys belong to the caller (user or
 agency), not to the token, and are kept `idempotency_ttl_hours`. A reservation whose worker
 died is taken over after `idempotency_lock_seconds`. 5xx, 409 and 429 answers are not stored,
-so the client may retry them.
+so the client may retry them. The change and its stored answer commit in one transaction
+(get_session hands the request's session over), so a process killed between the two can
+never leave a change whose retry would run it a second time.
 """
 
 import hashlib
 import json
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from anyio import to_thread
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import select
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.service import caller_key
+from api.core.context import DeferredCommit, deferred_commit_var
 from api.db import close_session
 from api.errors import PROBLEM_JSON, problem_body
 from api.models import IdempotencyRecord
-from api.models.base import utcnow
+from api.models.base import new_id, utcnow
 
+log = logging.getLogger("giamngheo.idempotency")
+_KEYS = IdempotencyRecord.__table__
 NOT_STORED = frozenset({409, 429})
 MAX_KEY_LENGTH = 255
 
@@ -51,11 +61,13 @@ class IdempotencyMiddleware:
         body = await _read_body(receive)
         replay_receive = _replaying(body)
         state = scope["app"].state
-        caller = await to_thread.run_sync(_caller, state, headers.get("authorization", ""))
-        if caller is None:  # not authenticated: let the route answer 401 itself
-            return await self.app(scope, replay_receive, send)
         fingerprint = _fingerprint(scope, headers, body)
-        decision, record = await to_thread.run_sync(_reserve, state, caller, key, fingerprint)
+        # Who is calling and the claim of the key: one thread hand-over, one transaction.
+        decision, record = await to_thread.run_sync(
+            _caller_and_reserve, state, headers.get("authorization", ""), key, fingerprint
+        )
+        if decision == "anonymous":  # not authenticated: let the route answer 401 itself
+            return await self.app(scope, replay_receive, send)
         if decision == "replay":
             return await _send_stored(send, record)
         if decision == "mismatch":
@@ -86,19 +98,33 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
+        deferred = DeferredCommit()
+        token = deferred_commit_var.set(deferred)
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await to_thread.run_sync(_release, state, record_id)
+            await to_thread.run_sync(_abandon, state, record_id, deferred.session)
             raise
+        finally:
+            deferred_commit_var.reset(token)
         body = b"".join(chunks)
         status = start["status"] if start else 500
         raw_headers = list(start.get("headers", [])) if start else []
         if status >= 500 or status in NOT_STORED:
-            await to_thread.run_sync(_release, state, record_id)
+            await to_thread.run_sync(_abandon, state, record_id, deferred.session)
         else:
             stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in raw_headers]
-            await to_thread.run_sync(_store, state, record_id, status, stored, body)
+            saved = await to_thread.run_sync(
+                _store, state, record_id, status, stored, body, deferred.session
+            )
+            if not saved:
+                return await _problem(
+                    send,
+                    503,
+                    "Service unavailable",
+                    "The change could not be saved; send the request again.",
+                    retry_after="1",
+                )
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -138,24 +164,68 @@ def _fingerprint(scope: Scope, headers: Headers, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _caller(state, authorization: str) -> str | None:
+def _caller(session, authorization: str) -> str | None:
     scheme, _, credential = authorization.partition(" ")
     if scheme.lower() != "bearer" or not credential:
         return None
-    session = state.session_factory(write=False)
+    return caller_key(session, credential.strip())
+
+
+def _caller_and_reserve(state, authorization: str, key: str, fingerprint: str):
+    """("anonymous", None) without a valid credential, else _reserve's answer. The first
+    attempt looks the caller up in the same session as its claim of the key."""
+    session = state.session_factory(write=True)
     try:
-        return caller_key(session, credential.strip())
+        caller = _caller(session, authorization)
+        if caller is None:
+            return "anonymous", None
+        return _reserve(state, caller, key, fingerprint, session=session)
     finally:
         close_session(session)
 
 
-def _reserve(state, caller: str, key: str, fingerprint: str):
+@dataclass(frozen=True)
+class Claimed:
+    id: str
+
+
+def _claim_new(session, caller: str, key: str, fingerprint: str, now, ttl_hours: int):
+    """INSERT the running record unless the key exists (one statement, no lock to wait for);
+    its id, or None when the key was already there."""
+    values = {
+        "id": new_id("idk"),
+        "caller": caller,
+        "key": key,
+        "request_hash": fingerprint,
+        "state": "running",
+        "created_at": now,
+        "locked_at": now,
+        "expires_at": now + timedelta(hours=ttl_hours),
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(_KEYS)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["caller", "key"])
+        .returning(_KEYS.c.id)
+    )
+    return session.connection().execute(stmt).scalar()
+
+
+def _reserve(state, caller: str, key: str, fingerprint: str, session=None):
     """Claim the key for this request, or say why not: replay, mismatch or running."""
     settings = state.settings
     now = utcnow()
     for _attempt in range(3):
-        session = state.session_factory(write=True)
+        if session is None:
+            session = state.session_factory(write=True)
         try:
+            claimed = _claim_new(
+                session, caller, key, fingerprint, now, settings.idempotency_ttl_hours
+            )
+            if claimed is not None:  # the usual case: a new key
+                session.commit()
+                return "proceed", Claimed(claimed)
             stmt = select(IdempotencyRecord).where(
                 IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
             )
@@ -189,30 +259,52 @@ def _reserve(state, caller: str, key: str, fingerprint: str):
             session.rollback()  # another request inserted the key first: look again
         finally:
             close_session(session)
+            session = None
     return "running", None
 
 
-def _store(state, record_id: str, status: int, headers: list, body: bytes) -> None:
-    session = state.session_factory(write=True)
+def _store(state, record_id: str, status: int, headers: list, body: bytes, session) -> bool:
+    """Keep the answer: in the request's own transaction when it handed its session over
+    (change and answer commit together), else in a new one. False if the commit failed."""
+    if session is None:
+        session = state.session_factory(write=True)
     try:
-        record = session.get(IdempotencyRecord, record_id)
-        if record is not None:
-            record.state = "done"
-            record.response_status = status
-            record.response_headers = headers
-            record.response_body = body
-            session.commit()
+        session.connection().execute(
+            update(_KEYS)
+            .where(_KEYS.c.id == record_id)
+            .values(
+                state="done",
+                response_status=status,
+                response_headers=headers,
+                response_body=body,
+            )
+        )
+        session.commit()
+        return True
+    except SQLAlchemyError:
+        log.exception("storing an idempotent answer failed")
+        session.rollback()
+        _release(state, record_id)
+        return False
     finally:
         close_session(session)
+
+
+def _abandon(state, record_id: str, session) -> None:
+    """An error answer: roll back a handed-over change, free the key for a retry."""
+    if session is not None:
+        try:
+            session.rollback()
+        finally:
+            close_session(session)
+    _release(state, record_id)
 
 
 def _release(state, record_id: str) -> None:
     session = state.session_factory(write=True)
     try:
-        record = session.get(IdempotencyRecord, record_id)
-        if record is not None:
-            session.delete(record)
-            session.commit()
+        session.connection().execute(delete(_KEYS).where(_KEYS.c.id == record_id))
+        session.commit()
     finally:
         close_session(session)
 

@@ -105,14 +105,15 @@ API_HEADERS = {
 
 
 class ApiSecurityHeadersMiddleware:
-    """API answers hold personal data: never cached, never framed, never sniffed."""
+    """API answers hold personal data: never cached, never framed, never sniffed. The same
+    for the health and metrics paths (every path but the web app's, which sets its own)."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str = "/api/"):
+    def __init__(self, app: ASGIApp, *, prefixes: tuple[str, ...] = ("/api/",)):
         self.app = app
-        self.prefix = prefix
+        self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             return await self.app(scope, receive, send)
 
         async def send_with_headers(message: Message) -> None:

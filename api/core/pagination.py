@@ -23,7 +23,7 @@ class PageParams:
     with_total: bool
 
 
-def page_params(
+async def page_params(  # async: no I/O, so no thread-pool hand-over
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (max 500)"),
     page_token: str | None = Query(None, max_length=2000, description="Opaque cursor"),
     total: bool = Query(False, description="Also count all matching items (slower)"),

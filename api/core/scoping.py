@@ -9,11 +9,13 @@ rows of the tables registered with ``@agency_rule`` (its policies, supports, key
 on top of its optional service area (place rules).
 """
 
+import functools
 from collections.abc import Callable
 
 from sqlalchemy import and_, event, false, or_, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session
 
 from api.auth.principal import Principal
@@ -25,20 +27,25 @@ from api.models import (
     AssessmentStep,
     Assignment,
     AuditEntry,
+    DuplicateDismissal,
     Event,
     Household,
     HouseholdMove,
+    ImportJob,
     Member,
     Need,
     Person,
     Place,
     Policy,
+    Proposal,
+    ProposalSubmission,
     Sponsor,
     Sponsorship,
     SponsorshipContribution,
     SponsorshipPledge,
     StatusChange,
     Support,
+    Target,
     Visit,
     WebhookDelivery,
     WebhookEndpoint,
@@ -104,11 +111,23 @@ def _limit_to_principal_places(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("unscoped", False):
         return
-    state.statement = state.statement.options(
-        *[
-            with_loader_criteria(model, criterion, include_aliases=True)
-            for model, criterion in criteria_for(principal).items()
-        ]
+    # Only the criteria of the tables the statement reads (anywhere in it, subqueries too):
+    # every option costs its share of the statement's cache key on every execution.
+    found = find_tables(state.statement, check_columns=True)
+    tables = {table.name for table in found if table is not None}
+    options = _criteria_options(principal, len(_RULES), len(_AGENCY_RULES))
+    wanted = [option for name, option in options if name in tables]
+    if wanted:
+        state.statement = state.statement.options(*wanted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _criteria_options(principal: Principal, _rules: int, _agency_rules: int) -> tuple:
+    """(table name, loader criteria) of a caller, built once per principal (and set of rules):
+    building them for every table on every query cost more than most queries themselves."""
+    return tuple(
+        (model.__table__.name, with_loader_criteria(model, criterion, include_aliases=True))
+        for model, criterion in criteria_for(principal).items()
     )
 
 
@@ -195,6 +214,12 @@ def _events(principal: Principal):
 
 
 scope_rule(Support)(via_household(Support.household_id))
+
+# Issue 6: proposals, submissions, import jobs and dismissed duplicates by their place's path;
+# targets also of the places above (a commune officer sees the district's target).
+for _model in (Proposal, ProposalSubmission, ImportJob, DuplicateDismissal):
+    scope_rule(_model)(by_place_path(_model.place_path))
+scope_rule(Target)(in_or_above(Target.place_path, Target.place_id))
 
 
 def owned_by_agency(column) -> ScopeRule:

@@ -3,11 +3,12 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlalchemy import false, func
+from sqlalchemy import func
 from sqlmodel import select
 
 from api.core.etag import etag_of, require_if_match, set_etag
 from api.core.pagination import PageParams, page_params, paginate
+from api.core.placefilter import households_within
 from api.core.text import fold
 from api.db import SessionDep
 from api.deps import Reader, Writer
@@ -24,12 +25,14 @@ from api.households.schemas import (
     MemberPublic,
     MemberUpdate,
 )
-from api.models import Household, Member, Place, StatusChange
+from api.models import Household, Member, StatusChange
 
 router = APIRouter(prefix="/households", tags=["households"])
 ethnicity_router = APIRouter(tags=["households"])
 
-RevealQuery = Annotated[bool, Query(description="Unmask citizen IDs (needs purpose; logged)")]
+RevealQuery = Annotated[
+    bool, Query(description="Unmask citizen IDs and phone numbers (needs purpose; logged)")
+]
 PurposeQuery = Annotated[str | None, Query(max_length=200, description="Why you need them")]
 
 
@@ -80,14 +83,13 @@ def list_households(
     ),
 ):
     """Find households; text search ignores case and Vietnamese diacritics."""
-    stmt = select(Household).where(
+    # Plain rows of every column (still an ORM statement, so the caller's scope applies).
+    stmt = select(*HOUSEHOLD_COLUMNS).where(
         Household.archived_at.is_not(None) if archived else Household.archived_at.is_(None)
     )
     if place_id is not None:
-        path = session.exec(select(Place.path).where(Place.id == place_id)).first()
         # An unknown or invisible place matches nothing, never everything.
-        inside = Household.place_path.startswith(path, autoescape=True) if path else false()
-        stmt = stmt.where(inside)
+        stmt = stmt.where(*households_within(session, place_id))
     if status_ is not None:
         stmt = stmt.where(Household.status == status_)
     if ethnicity is not None:
@@ -122,8 +124,11 @@ def list_households(
         response=response,
         key=key,
     )
-    result["items"] = [views.household_public(h) for h in result["items"]]
+    result["items"] = [views.household_public_row(row) for row in result["items"]]
     return result
+
+
+HOUSEHOLD_COLUMNS = [getattr(Household, column.key) for column in Household.__table__.columns]
 
 
 # Households not watched (no score) sort below every score, the same on every backend.

@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
 )
 
+from api.core.dates import today_in_vietnam
 from api.core.validation import invalid
 from api.households.citizen_id import citizen_id_problem
 from api.households.ethnicities import ETHNICITY_CODES
@@ -25,6 +26,8 @@ HouseholdStatus = Literal["unclassified", "poor", "near_poor", "average", "not_p
 
 CODE_PATTERN = r"^[A-Za-z0-9._/-]+$"
 PHONE_PATTERN = r"^\+?[0-9 .-]{8,20}$"
+# An edit may send back the masked number it read (091****678): that means "unchanged".
+PHONE_OR_MASKED_PATTERN = r"^\+?[0-9 .*-]{8,20}$"
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -34,8 +37,14 @@ def _known_ethnicity(value: str | None) -> str | None:
     return value
 
 
+def _registered_not_future(value: date | None) -> date | None:
+    if value is not None and value > today_in_vietnam():
+        raise invalid("registered_on_in_future", "registered_on is in the future")
+    return value
+
+
 def _birth_year_not_future(value: int | None) -> int | None:
-    if value is not None and value > date.today().year:
+    if value is not None and value > today_in_vietnam().year:
         raise invalid("birth_year_in_future", "birth year is in the future")
     return value
 
@@ -131,9 +140,14 @@ class HouseholdCreate(BaseModel):
     meritorious_service: bool = False
     social_protection: bool = False
     notes: str | None = Field(default=None, max_length=2000)
+    registered_on: date = Field(
+        default_factory=today_in_vietnam,
+        description="First day on the register (reports count the household from its year)",
+    )
     members: list[MemberCreate] = Field(default_factory=list, max_length=40)
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+    _registered = field_validator("registered_on")(_registered_not_future)
 
     @field_validator("members")
     @classmethod
@@ -157,14 +171,16 @@ class HouseholdUpdate(BaseModel):
     head_name: str | None = Field(default=None, min_length=1, max_length=200)
     ethnicity: str | None = Field(default=None, max_length=32)
     address: str | None = Field(default=None, max_length=300)
-    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_OR_MASKED_PATTERN)
     meritorious_service: bool | None = None
     social_protection: bool | None = None
     notes: str | None = Field(default=None, max_length=2000)
+    registered_on: date | None = None
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
+    _registered = field_validator("registered_on")(_registered_not_future)
 
-    @field_validator("code", "place_id", "head_name", "ethnicity")
+    @field_validator("code", "place_id", "head_name", "ethnicity", "registered_on")
     @classmethod
     def _required_stay_set(cls, value: str | None):
         # Runs only for fields sent; a field validator so the error points at the field.
@@ -194,6 +210,10 @@ class HouseholdPublic(BaseModel):
     archived: bool
     archived_at: datetime | None
     archived_reason: str | None
+    registered_on: date
+    merged_into_id: str | None = Field(
+        default=None, description="Set when this household was merged into another as its duplicate"
+    )
     risk_score: int | None = Field(
         default=None,
         description="Re-poverty early warning, 0-100; null for a household not watched "

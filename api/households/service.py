@@ -1,17 +1,17 @@
 """Rules of the household registry: create, edit, move, archive; members."""
 
 from collections.abc import Iterable
-from datetime import date
 
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.core.text import fold, nfc
 from api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.events.service import append_event
-from api.households.citizen_id import citizen_id_problem, mask_citizen_id
+from api.households.citizen_id import citizen_id_problem, mask_citizen_id, mask_phone
 from api.households.schemas import (
     HouseholdCreate,
     HouseholdUpdate,
@@ -70,7 +70,7 @@ def _household_place(session: Session, principal: Principal, place_id: str) -> P
         raise ValidationFailed(
             "A household lives in a commune, ward, town, hamlet or quarter.", pointer="/place_id"
         )
-    if not is_valid_on(place, date.today()):
+    if not is_valid_on(place, today_in_vietnam()):
         raise ValidationFailed(
             f"{place.name} no longer exists (valid until {place.valid_to}).", pointer="/place_id"
         )
@@ -170,6 +170,10 @@ def update_household(
         raise Conflict("The household is archived; restore it before editing.")
     before = snapshot(household)
     changes = data.model_dump(exclude_unset=True)
+    if "*" in (changes.get("phone") or ""):
+        if changes["phone"] != mask_phone(household.phone):
+            raise ValidationFailed("Send a whole phone number.", pointer="/phone")
+        del changes["phone"]  # the masked number read back: unchanged
     move_reason = changes.pop("move_reason", None)
     new_place_id = changes.pop("place_id", None)
     with session.no_autoflush:  # a check's query must not flush a move whose code is not set yet
@@ -368,7 +372,7 @@ def update_member(
         if name in changes and changes[name] is None:
             raise ValidationFailed(f"{name} cannot be null.", pointer=f"/{name}")
     merged = {**member.model_dump(), **changes}
-    if merged["left_on"] and merged["left_on"] > date.today():
+    if merged["left_on"] and merged["left_on"] > today_in_vietnam():
         raise ValidationFailed("left_on is in the future.", pointer="/left_on")
     if merged["citizen_id"] is not None:  # "" is no citizen ID either
         problem = citizen_id_problem(

@@ -3,11 +3,16 @@
 from api.models.agencies import Agency, AgencyPlace, ApiKey, Policy
 from api.models.assessments import Assessment, AssessmentStep, Need, StatusChange
 from api.models.audit import AuditEntry
+from api.models.duplicates import DuplicateDismissal
 from api.models.events import Event
 from api.models.households import Household, HouseholdMove, Member
 from api.models.idempotency import IdempotencyRecord
+from api.models.imports import ImportJob
 from api.models.people import Assignment, Person
 from api.models.places import Place
+from api.models.proposals import Proposal, ProposalSubmission
+from api.models.reports import Target
+from api.models.security import LoginThrottle
 from api.models.sponsors import (
     Sponsor,
     Sponsorship,
@@ -38,6 +43,7 @@ __all__ = [
     "Household",
     "HouseholdMove",
     "IdempotencyRecord",
+    "LoginThrottle",
     "Member",
     "Place",
     "User",
@@ -49,4 +55,10 @@ __all__ = [
     "SponsorshipContribution",
     "SponsorshipPledge",
     "Visit",
+    # Reports, proposals, imports and duplicates (issue 6).
+    "DuplicateDismissal",
+    "ImportJob",
+    "Proposal",
+    "ProposalSubmission",
+    "Target",
 ]

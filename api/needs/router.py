@@ -24,7 +24,7 @@ def open_need(data: NeedCreate, session: SessionDep, principal: Writer, response
     return need
 
 
-@router.get("", response_model=NeedPage, response_model_exclude_none=True)
+@router.get("", response_model=NeedPage, response_model_exclude_unset=True)
 def list_needs(
     request: Request,
     response: Response,

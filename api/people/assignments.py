@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.errors import Conflict, NotFound, ValidationFailed
 from api.events.service import append_event
@@ -40,7 +41,7 @@ def _period(assignment: Assignment) -> str:
 
 
 def _check_dates(data: AssignmentCreate) -> None:
-    today = date.today()
+    today = today_in_vietnam()
     if data.start_date > today:
         raise ValidationFailed("start_date is in the future.", pointer="/start_date")
     if data.end_date is not None:
@@ -151,7 +152,7 @@ def end_assignment(
         )
     if data.end_date < assignment.start_date:
         raise ValidationFailed("end_date is before the assignment started.", pointer="/end_date")
-    if data.end_date > date.today():
+    if data.end_date > today_in_vietnam():
         raise ValidationFailed("end_date is in the future.", pointer="/end_date")
     _end(session, principal, assignment, data.end_date, data.reason)
     append_event(

@@ -1,12 +1,12 @@
 """/api/v1/persons and /api/v1/assignments: the people in charge of households."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy import false
 from sqlmodel import select
 
+from api.core.dates import today_in_vietnam
 from api.core.etag import require_if_match, set_etag
 from api.core.pagination import PageParams, page_params, paginate
 from api.core.text import fold
@@ -155,7 +155,7 @@ def read_stability(
 ):
     """Changes of person in charge per household in the year, and followed households with
     nobody in charge, by place."""
-    year = year or date.today().year
+    year = year or today_in_vietnam().year
     return stability_report(session, year=year, place_id=place_id, by=by)
 
 

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import false
 from sqlmodel import Session, select
 
+from api.core.dates import today_in_vietnam
 from api.models import Assignment, Household, Place
 
 
@@ -37,7 +38,7 @@ def stability_report(
 
     A change is any assignment that starts in the year after an earlier one of the same
     household, whether it took over directly or came after a gap with nobody in charge."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     first, last = date(year, 1, 1), date(year, 12, 31)
     as_of = min(last, today)
     group = Household.commune_id if by == "commune" else Household.place_id

@@ -33,7 +33,7 @@ def create_policy(
     return policy
 
 
-@router.get("", response_model=PolicyPage, response_model_exclude_none=True)
+@router.get("", response_model=PolicyPage, response_model_exclude_unset=True)
 def list_policies(
     request: Request,
     response: Response,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.models import Assessment, Household, Member, Need, StatusChange, Visit
 from api.risk.scoring import ESCAPES, RiskFacts, assess
@@ -67,7 +68,7 @@ def refresh_households(
     session: Session, *, household_ids: Iterable[str], as_of: date | None = None
 ) -> int:
     """Recompute next due dates and risk for these households; how many changed visibly."""
-    as_of = as_of or date.today()
+    as_of = as_of or today_in_vietnam()
     ids = sorted(set(household_ids))
     changed = 0
     for start in range(0, len(ids), BATCH_SIZE):

@@ -1,12 +1,11 @@
 """Sponsors and sponsorships: "several well-off households help one household", "each mass
 organisation helps some households" (founding letter, point 2)."""
 
-from datetime import date
-
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.core.text import fold, nfc
 from api.errors import Conflict, NotFound, ValidationFailed
@@ -177,7 +176,7 @@ def add_pledge(
     session: Session, *, principal: Principal, sponsorship: Sponsorship, data: PledgeCreate
 ) -> SponsorshipPledge:
     """Another sponsor joins a sponsorship (one pledge per sponsor)."""
-    if sponsorship.end_date is not None and sponsorship.end_date <= date.today():
+    if sponsorship.end_date is not None and sponsorship.end_date <= today_in_vietnam():
         raise Conflict("The sponsorship has ended.")
     _pledge_sponsor(session, data, "/sponsor_id")
     stmt = select(SponsorshipPledge.id).where(

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+import orjson
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from api.auth.principal import Principal
@@ -46,7 +47,7 @@ def read_items(body: BulkBody, *, require_ref: bool, max_items: int):
             "Send a JSON array (application/json) or a CSV file (text/csv or multipart 'file')."
         )
     try:
-        items = json.loads(body.data)
+        items = _loads(body.data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJson("The request body is not valid JSON (UTF-8).") from exc
     if isinstance(items, dict) and isinstance(items.get("items"), list):
@@ -56,6 +57,15 @@ def read_items(body: BulkBody, *, require_ref: bool, max_items: int):
     if len(items) > max_items:
         raise ValidationFailed(f"At most {max_items} items a request.", pointer="/")
     return items, None
+
+
+def _loads(data: bytes) -> Any:
+    """orjson (several times faster on a 10,000-item body); what it refuses goes to the json
+    module, which has the last word (it also reads NaN and Infinity)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def _parse(raw: Any) -> tuple[SupportIn | None, bool, list[dict[str, str]]]:
@@ -75,6 +85,22 @@ def _parse(raw: Any) -> tuple[SupportIn | None, bool, list[dict[str, str]]]:
         return None, False, errors
 
 
+_ITEMS = TypeAdapter(list[SupportIn])
+_MARKERS = ("__csv_attributes__", "__row_error__")
+
+
+def _parse_all(items: list[Any]) -> list[tuple[SupportIn | None, bool, list[dict[str, str]]]]:
+    """Every item at once when all are valid JSON objects (the usual case): one pydantic call
+    for the list costs a third of one call per item; otherwise item by item, for the errors."""
+    plain = all(isinstance(raw, dict) and not any(m in raw for m in _MARKERS) for raw in items)
+    if plain:
+        try:
+            return [(item, False, []) for item in _ITEMS.validate_python(items)]
+        except ValidationError:
+            pass
+    return [_parse(raw) for raw in items]
+
+
 def run_bulk(
     session: Session,
     *,
@@ -87,9 +113,10 @@ def run_bulk(
     """The bulk answer, and whether it was rejected (atomic=all with failures: nothing saved)."""
     results: list[dict[str, Any]] = []
     parsed: list[tuple[int, SupportIn, bool]] = []
-    for index, raw in enumerate(items):
+    for index, (raw, (item, csv_attributes, errors)) in enumerate(
+        zip(items, _parse_all(items), strict=True)
+    ):
         result = {"index": index, "line": lines[index] if lines else None}
-        item, csv_attributes, errors = _parse(raw)
         if isinstance(raw, dict) and isinstance(raw.get("external_ref"), str):
             result["external_ref"] = raw["external_ref"]
         if errors:

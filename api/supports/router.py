@@ -134,7 +134,7 @@ def bulk_supports(
     return answer
 
 
-@router.get("", response_model=SupportPage, response_model_exclude_none=True)
+@router.get("", response_model=SupportPage, response_model_exclude_unset=True)
 def list_supports(
     request: Request,
     response: Response,

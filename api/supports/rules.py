@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from sqlmodel import Session, select
 
 from api.auth.principal import Principal
+from api.core.bulkinsert import any_of
 from api.core.dates import today_in_vietnam
 from api.models import Household, Need, Policy, Support
 from api.models.supports import HAPPENED_STATUSES, LOAN_STATUSES
@@ -41,6 +42,14 @@ VALUE_FIELDS = (
 def chunks(values: list, size: int = BATCH):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def lookups(session: Session, values: list):
+    """The values in batches for `any_of`: all at once on PostgreSQL (one array parameter),
+    in batches of BATCH elsewhere (SQLite's limit on parameters)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return [values] if values else []
+    return chunks(values)
 
 
 class HouseholdRef(NamedTuple):
@@ -90,6 +99,8 @@ class Refs:
     existing: dict[tuple[str, str], ExistingRef] = field(default_factory=dict)
     needs: dict[str, NeedRef] = field(default_factory=dict)
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+    # Read once for the whole batch, not once per item.
+    today: date = field(default_factory=lambda: today_in_vietnam())
     checked: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
 
     def policy_of(self, item: SupportIn) -> Policy | None:
@@ -108,18 +119,21 @@ def load_refs(session: Session, *, principal: Principal, items: list[SupportIn])
     refs = Refs(principal=principal)
     household_ids = sorted({i.household_id for i in items})
     columns = (Household.id, Household.place_path, Household.archived_at)
-    for part in chunks(household_ids):
-        for row in session.exec(select(*columns).where(Household.id.in_(part))):
+    for part in lookups(session, household_ids):
+        for row in session.exec(select(*columns).where(any_of(Household.id, part, session))):
             refs.households[row.id] = HouseholdRef(*row)
     # Policies by id unscoped, so another agency's policy gets a clear error, not "unknown".
     policy_ids = sorted({i.policy_id for i in items if i.policy_id})
-    for part in chunks(policy_ids):
-        stmt = select(Policy).where(Policy.id.in_(part)).execution_options(unscoped=True)
+    for part in lookups(session, policy_ids):
+        stmt = select(Policy).where(any_of(Policy.id, part, session))
+        stmt = stmt.execution_options(unscoped=True)
         refs.policies.update((p.id, p) for p in session.exec(stmt))
     codes = sorted({i.policy_code for i in items if i.policy_code and not i.policy_id})
     if codes and principal.kind == "agency":
-        for part in chunks(codes):
-            stmt = select(Policy).where(Policy.agency_id == principal.id, Policy.code.in_(part))
+        for part in lookups(session, codes):
+            stmt = select(Policy).where(
+                Policy.agency_id == principal.id, any_of(Policy.code, part, session)
+            )
             refs.own_codes.update((p.code, p) for p in session.exec(stmt))
     wanted: dict[str, set[str]] = defaultdict(set)
     for item in items:
@@ -130,8 +144,8 @@ def load_refs(session: Session, *, principal: Principal, items: list[SupportIn])
         refs.existing.update(find_existing(session, agency_id, sorted(external_refs)))
     need_ids = sorted({i.need_id for i in items if i.need_id})
     columns = (Need.id, Need.household_id, Need.status, Need.met_by_support_id)
-    for part in chunks(need_ids):
-        for row in session.exec(select(*columns).where(Need.id.in_(part))):
+    for part in lookups(session, need_ids):
+        for row in session.exec(select(*columns).where(any_of(Need.id, part, session))):
             refs.needs[row.id] = NeedRef(*row)
     return refs
 
@@ -143,9 +157,9 @@ def find_existing(
     columns = [Support.id, Support.agency_id, Support.external_ref]
     columns += [getattr(Support, name) for name in VALUE_FIELDS]
     found = {}
-    for part in chunks(external_refs):
+    for part in lookups(session, external_refs):
         stmt = select(*columns).where(
-            Support.agency_id == agency_id, Support.external_ref.in_(part)
+            Support.agency_id == agency_id, any_of(Support.external_ref, part, session)
         )
         for row in session.exec(stmt):
             found[(row.agency_id, row.external_ref)] = ExistingRef(*row)
@@ -211,7 +225,7 @@ def prepare(
         fail(pointer, "the policy is inactive")
     if require_ref and principal.kind == "agency" and not item.external_ref:
         fail("/external_ref", "required for agencies: it makes a resend update the same record")
-    if item.status in HAPPENED_STATUSES and item.delivered_on > today_in_vietnam():
+    if item.status in HAPPENED_STATUSES and item.delivered_on > refs.today:
         fail("/delivered_on", f"a {item.status} support cannot be dated in the future")
     if item.delivered_on < EARLIEST:
         fail("/delivered_on", f"before {EARLIEST.isoformat()}")

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_audit, record_audits
 from api.auth.principal import Principal
-from api.core.bulkinsert import insert_rows, update_rows
+from api.core.bulkinsert import any_of, insert_rows, update_rows
 from api.events.service import append_event, append_events
 from api.models import Need, Support
 from api.models.base import new_id, utcnow
@@ -18,8 +18,8 @@ from api.supports.rules import (
     VALUE_FIELDS,
     ExistingRef,
     Refs,
-    chunks,
     find_existing,
+    lookups,
     unchanged,
 )
 
@@ -85,8 +85,8 @@ def _lock(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The records about to change as plain rows, locked (in id order: no deadlocks)."""
     locked = {}
     columns = Support.__table__.columns
-    for part in chunks(sorted(ids)):
-        stmt = select(*columns).where(columns.id.in_(part)).order_by(columns.id)
+    for part in lookups(session, sorted(ids)):
+        stmt = select(*columns).where(any_of(columns.id, part, session)).order_by(columns.id)
         for row in session.execute(stmt.with_for_update()):
             locked[row.id] = dict(row._mapping)
     return locked
@@ -182,8 +182,9 @@ def _meet_needs(session: Session, principal: Principal, plans: list[Plan], refs:
     if not meeting:
         return
     now = utcnow()
-    for part in chunks(sorted(meeting)):
-        stmt = select(Need).where(Need.id.in_(part), Need.status == "open").with_for_update()
+    for part in lookups(session, sorted(meeting)):
+        stmt = select(Need).where(any_of(Need.id, part, session), Need.status == "open")
+        stmt = stmt.with_for_update()
         for need in session.exec(stmt):
             need.status, need.met_by_support_id = "met", meeting[need.id]
             need.closed_at = need.updated_at = now

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import and_, case, false, func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from api.core.pagination import PageParams, paginate
+from api.core.placefilter import households_within
 from api.models import Assignment, Household, Place
 from api.people.assignments import persons_by_id
 from api.people.service import person_summary
@@ -28,8 +29,7 @@ def _filters(session: Session, *, horizon: date, place_id: str | None, person_id
         Household.next_visit_due_on <= horizon,
     ]
     if place_id is not None:
-        path = session.exec(select(Place.path).where(Place.id == place_id)).first()
-        clauses.append(Household.place_path.startswith(path, autoescape=True) if path else false())
+        clauses.extend(households_within(session, place_id))
     if person_id is not None:
         in_charge = select(Assignment.household_id).where(Assignment.end_date.is_(None))
         if person_id == NOBODY:
@@ -39,11 +39,14 @@ def _filters(session: Session, *, horizon: date, place_id: str | None, person_id
     return clauses
 
 
-def _open_assignments(session: Session, ids: list[str]) -> dict[str, Assignment]:
+def _open_assignments(session: Session, ids: list[str]) -> dict[str, str]:
+    """Each household's person in charge now (household id -> person id)."""
     if not ids:
         return {}
-    stmt = select(Assignment).where(Assignment.household_id.in_(ids), Assignment.end_date.is_(None))
-    return {a.household_id: a for a in session.exec(stmt.execution_options(unscoped=True))}
+    stmt = select(Assignment.household_id, Assignment.person_id).where(
+        Assignment.household_id.in_(ids), Assignment.end_date.is_(None)
+    )
+    return dict(session.exec(stmt.execution_options(unscoped=True)).all())
 
 
 def _counts(session: Session, key, clauses, as_of: date) -> list[tuple[Any, int, int]]:
@@ -61,10 +64,11 @@ def _counts(session: Session, key, clauses, as_of: date) -> list[tuple[Any, int,
     return [(k, n, int(late or 0)) for k, n, late in session.exec(stmt)]
 
 
-def _summary(session: Session, clauses, as_of: date) -> dict[str, Any]:
+def _summary(session: Session, clauses, as_of: date, persons: dict) -> dict[str, Any]:
     by_person = _counts(session, Assignment.person_id, clauses, as_of)
     by_place = _counts(session, Household.place_id, clauses, as_of)
-    persons = persons_by_id(session, {k for k, _, _ in by_person if k})
+    missing = {k for k, _, _ in by_person if k and k not in persons}
+    persons.update(persons_by_id(session, missing))
     stmt = select(Place.id, Place.name).where(Place.id.in_([k for k, _, _ in by_place]))
     places = dict(session.exec(stmt).all())
 
@@ -89,6 +93,19 @@ def _summary(session: Session, clauses, as_of: date) -> dict[str, Any]:
     }
 
 
+# The columns a worklist row shows (plain rows: no ORM objects for a page of households).
+_ROW = (
+    Household.id,
+    Household.code,
+    Household.head_name,
+    Household.place_id,
+    Household.commune_id,
+    Household.status,
+    Household.next_visit_due_on,
+    Household.risk_score,
+)
+
+
 def due_list(
     session: Session,
     *,
@@ -109,27 +126,29 @@ def due_list(
     )
     page = paginate(
         session,
-        select(Household).where(*clauses),
+        select(*_ROW).where(*clauses),
         order=[(Household.next_visit_due_on, False), (Household.id, False)],
         params=params,
         request=request,
         response=response,
     )
-    households: list[Household] = page["items"]
+    households = page["items"]
     ids = [h.id for h in households]
     visits = last_visits(session, ids)
-    assignments = _open_assignments(session, ids)
-    persons = persons_by_id(session, {a.person_id for a in assignments.values()})
+    in_charge = _open_assignments(session, ids)
+    persons = persons_by_id(session, set(in_charge.values()))
     items = []
     for household in households:
         visit = visits.get(household.id)
-        assignment = assignments.get(household.id)
-        person = persons.get(assignment.person_id) if assignment else None
+        person = persons.get(in_charge.get(household.id))
         due_on = household.next_visit_due_on
         items.append(
             {
-                **household.model_dump(include={"code", "head_name", "place_id", "commune_id"}),
                 "household_id": household.id,
+                "code": household.code,
+                "head_name": household.head_name,
+                "place_id": household.place_id,
+                "commune_id": household.commune_id,
                 "status": household.status,
                 "due_on": due_on,
                 "overdue": due_on < as_of,
@@ -147,5 +166,6 @@ def due_list(
             }
         )
     page["items"] = items
-    page.update(as_of=as_of, within_days=within_days, summary=_summary(session, clauses, as_of))
+    summary = _summary(session, clauses, as_of, persons)
+    page.update(as_of=as_of, within_days=within_days, summary=summary)
     return page

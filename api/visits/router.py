@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy import false
 from sqlmodel import select
 
+from api.core.dates import today_in_vietnam
 from api.core.etag import set_etag
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
@@ -46,7 +47,7 @@ def list_due(
     charge and per place."""
     return due_list(
         session,
-        as_of=as_of or date.today(),
+        as_of=as_of or today_in_vietnam(),
         within_days=within_days,
         place_id=place_id,
         person_id=person_id,

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.errors import NotFound, ValidationFailed
 from api.events.service import append_event
 from api.models import Assessment, Household, Need, Person, StatusChange, Visit
@@ -28,7 +29,7 @@ def get_visit_or_raise(session: Session, visit_id: str) -> Visit:
 def existed_since(session: Session, household: Household) -> date:
     """The earliest day the registry knows the household existed: its registration, or an
     earlier recognised status or review year (histories are entered after the fact)."""
-    earliest = household.created_at.date()
+    earliest = household.registered_on
     first_change = session.scalar(
         select(func.min(StatusChange.effective_date))
         .where(StatusChange.household_id == household.id)
@@ -44,7 +45,7 @@ def existed_since(session: Session, household: Household) -> date:
 
 
 def _check_dates(session: Session, household: Household, data: VisitCreate) -> None:
-    if data.visited_on > date.today():
+    if data.visited_on > today_in_vietnam():
         raise ValidationFailed("visited_on is in the future.", pointer="/visited_on")
     since = existed_since(session, household)
     if data.visited_on < since:

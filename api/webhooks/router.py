@@ -115,7 +115,7 @@ def send_test(endpoint_id: str, session: SessionDep, principal: WebhookManager):
 
 
 @router.get(
-    "/{endpoint_id}/deliveries", response_model=DeliveryPage, response_model_exclude_none=True
+    "/{endpoint_id}/deliveries", response_model=DeliveryPage, response_model_exclude_unset=True
 )
 def list_deliveries(
     endpoint_id: str,

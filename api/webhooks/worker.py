@@ -27,6 +27,7 @@ from sqlmodel import select
 
 from api.db import SessionFactory, close_session
 from api.events import feed
+from api.metrics import observe_webhook_outcomes
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.models.base import utcnow
 from api.settings import Settings
@@ -161,6 +162,7 @@ def deliver_due(
         if own_client:
             client.close()
     record_outcomes(session_factory, settings, outcomes, backoff=backoff_seconds)
+    observe_webhook_outcomes(outcomes)
     succeeded = sum(1 for o in outcomes if o.ok)
     return {"sent": len(outcomes), "succeeded": succeeded, "failed": len(outcomes) - succeeded}
 

@@ -89,7 +89,7 @@ class TestListAudit:
         headers = login(user)
         body = {"code": "P-9", "name": "Sóc Trăng", "level": "province"}
         created = client.post("/api/v1/places", json=body, headers=headers).json()
-        mine = trail(client, headers, actor_id=user.id)
+        mine = trail(client, headers, actor_id=user.id, entity="place")  # not their login
         assert [entry["entity_id"] for entry in mine] == [created["id"]]
         occurred = mine[0]["occurred_at"]
         since = trail(client, headers, since=occurred, entity="place")
@@ -220,7 +220,7 @@ class TestEveryWriteIsAudited:
         )
         assert response.status_code == 204, response.text
         entries = self.entries(db, created["id"])
-        assert [e.action for e in entries] == ["create", "password_change"]
+        assert [e.action for e in entries] == ["create", "login", "password_change"]
         assert "argon2" not in str([(e.before, e.after) for e in entries])
 
     def test_rejected_writes_and_reads_leave_no_row(self, client, admin, tree, make_household, db):
@@ -243,4 +243,4 @@ class TestEveryWriteIsAudited:
         assert entry["entity"] == "household"
         assert entry["entity_id"] == household["id"]
         assert entry["purpose"] == "Đối chiếu danh sách BHYT"
-        assert entry["after"] == {"fields": ["citizen_id"]}
+        assert entry["after"] == {"fields": ["citizen_id", "phone"]}

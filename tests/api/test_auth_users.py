@@ -450,7 +450,10 @@ class TestChangeOwnPassword:
         problem(client.get("/api/v1/auth/me", headers=second), 401)
         problem(token_for(client, user.username), 401)
         assert token_for(client, user.username, NEW_PASSWORD).status_code == 200
-        entry = db.exec(select(AuditEntry).where(AuditEntry.entity_id == user.id)).one()
+        changes = select(AuditEntry).where(
+            AuditEntry.entity_id == user.id, AuditEntry.action == "password_change"
+        )
+        entry = db.exec(changes).one()
         assert (entry.action, entry.actor_id, entry.before, entry.after) == (
             "password_change",
             user.id,

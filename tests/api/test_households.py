@@ -1,10 +1,11 @@
 """/api/v1/households: register, read, edit, move, archive and restore households."""
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
+from api.core.dates import today_in_vietnam
 from api.models import AuditEntry, Event, Household, HouseholdMove, Member
 from tests.api.test_contract import (
     app,  # noqa: F401  (one app per run: fast)
@@ -113,7 +114,7 @@ class TestCreateHousehold:
 
     def test_place_must_be_a_current_commune_or_hamlet(self, client, admin, make_place, tree, db):
         closed = make_place("hamlet", tree["commune_a"]["id"], valid_to="2020-12-31")
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (today_in_vietnam() + timedelta(days=1)).isoformat()
         future = make_place("hamlet", tree["commune_a"]["id"], valid_from=tomorrow)
         before = written(db)
         for place_id in (
@@ -446,8 +447,8 @@ class TestArchiveHousehold:
 
     def test_auditor_gets_403(self, client, tree, make_household, make_user, login, db):
         household = make_household(tree["hamlet_a"]["id"])
-        before = written(db)
         headers = if_match(login(make_user("auditor")), household)
+        before = written(db)  # after the login, which is audited too
         problem(client.delete(self.url(household), headers=headers), 403)
         assert written(db) == before
 

@@ -1,9 +1,10 @@
 """/api/v1/households/{id}/members: people of a household, their citizen IDs and leaving."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
+from api.core.dates import today_in_vietnam
 from api.models import AuditEntry, Event, Household, Member
 from tests.api.test_contract import (
     app,  # noqa: F401  (one app per run: fast)
@@ -58,8 +59,8 @@ class TestAddMember:
 
     def test_auditor_gets_403(self, client, tree, make_household, make_user, login, db):
         household = make_household(tree["hamlet_a"]["id"])
-        before = written(db)
         headers = login(make_user("auditor"))
+        before = written(db)  # after the login, which is audited too
         problem(client.post(members_url(household), json=person(), headers=headers), 403)
         assert written(db) == before
 
@@ -71,7 +72,7 @@ class TestAddMember:
 
     def test_invalid_body_names_the_field(self, client, admin, tree, make_household, db):
         household = make_household(tree["hamlet_a"]["id"])
-        next_year = date.today().year + 1
+        next_year = today_in_vietnam().year + 1
         before = written(db)
         for change, pointer in [
             ({"full_name": ""}, "/full_name"),
@@ -174,7 +175,7 @@ class TestListMembers:
         household = make_household(tree["hamlet_a"]["id"], members=[head(), person()])
         head_id, child_id = (m["id"] for m in household["members"])
         url = f"{members_url(household)}/{child_id}"
-        yesterday = (date.today() - timedelta(days=1)).isoformat()
+        yesterday = (today_in_vietnam() - timedelta(days=1)).isoformat()
         change = {"left_on": yesterday, "left_reason": "Đi học xa"}
         left = client.patch(url, json=change, headers={**admin, "If-Match": f'"{child_id}.v1"'})
         assert left.status_code == 200, left.text
@@ -252,14 +253,14 @@ class TestUpdateMember:
     def test_invalid(self, client, admin, tree, make_household, db):
         household, member = self.setup_household(make_household, tree)
         headers = {**admin, "If-Match": etag(member)}
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (today_in_vietnam() + timedelta(days=1)).isoformat()
         before = written(db)
         for change, pointer in [
             ({"full_name": None}, "/full_name"),
             ({"gender": None}, "/gender"),
             ({"birth_year": None}, "/birth_year"),
             ({"relation": None}, "/relation"),
-            ({"birth_year": date.today().year + 1}, "/birth_year"),
+            ({"birth_year": today_in_vietnam().year + 1}, "/birth_year"),
             ({"birth_year": 2013}, "/citizen_id"),  # the ID says 2012
             ({"gender": "male"}, "/citizen_id"),  # the ID says female
             ({"citizen_id": "084312"}, "/citizen_id"),
@@ -322,7 +323,7 @@ class TestUpdateMember:
     def test_leave_the_household(self, client, admin, tree, make_household, db):
         household, member = self.setup_household(make_household, tree)
         headers = {**admin, "If-Match": etag(member)}
-        change = {"left_on": date.today().isoformat(), "left_reason": "Lấy chồng"}
+        change = {"left_on": today_in_vietnam().isoformat(), "left_reason": "Lấy chồng"}
         response = client.patch(self.url(household, member), json=change, headers=headers)
         assert response.status_code == 200, response.text
         assert response.json()["left_reason"] == "Lấy chồng"

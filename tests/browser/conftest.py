@@ -71,8 +71,10 @@ def live_server(tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Per test, not per session: Playwright's sync API runs an event loop in this thread
+    # while it is open, which would break the async (anyio) tests xdist runs after it here.
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         message = f"{CHROMIUM} is not installed (apt-get install chromium)"
         if os.environ.get("CI") == "true":

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from api.core.dates import today_in_vietnam
 from api.main import create_app
 from tests.api.conftest import *  # noqa: F403  (shared callers and records)
 from tests.conftest import make_settings
 
-TODAY = date.today()
+TODAY = today_in_vietnam()
 # ND07-2021 (2022-2026), rural poverty line 1,500,000 VND.
 POOR = {"income_per_capita": 1_200_000, "deprivations": ["HE2", "WS2", "HO1"]}
 ESCAPED = {"income_per_capita": 1_800_000, "deprivations": ["HE2"]}  # 20 % above the line

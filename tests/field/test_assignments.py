@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from api.core.dates import today_in_vietnam
 from api.models import Assignment, AuditEntry, Event, Household
 from tests.field.conftest import count
 
@@ -42,7 +43,7 @@ class TestCreateAssignment:
     def test_invalid_writes_nothing(self, client, tree, household, make_person, admin, db):
         person = make_person()
         elsewhere = make_person(tree["commune_b"]["id"], full_name="Danh Văn Ba")
-        future = (date.today() + timedelta(days=1)).isoformat()
+        future = (today_in_vietnam() + timedelta(days=1)).isoformat()
         cases = [
             (assign(client, admin, "hh_nope", person["id"], "2026-01-05"), "/household_id"),
             (assign(client, admin, household["id"], "ps_nope", "2026-01-05"), "/person_id"),

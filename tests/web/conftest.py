@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.web.fake_api import FakeState, build_fake_api
+from tests.web.fake_api_seed import ADMIN_PASSWORD, ADMIN_USERNAME
 from tests.web.web_test_helpers import SECRET_KEY, browser_for, csrf_token, sign_in
 from web.main import create_web_app
 
@@ -50,3 +51,11 @@ async def officer(client: httpx.AsyncClient) -> httpx.AsyncClient:
 async def csrf(officer: httpx.AsyncClient) -> str:
     """The signed-in officer's CSRF token, as the pages carry it."""
     return csrf_token((await officer.get("/")).text)
+
+
+@pytest.fixture
+async def admin(web_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser, signed in as the administrator (no places: sees everything)."""
+    async with browser_for(web_app) as browser:
+        await sign_in(browser, ADMIN_USERNAME, ADMIN_PASSWORD)
+        yield browser

@@ -6,97 +6,32 @@ so the web app can be tested without a database. Test code reaches its state thr
 """
 
 import base64
+import re
 import secrets
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse, Response
 
-API = "/api/v1"
-CRASHING_ID = "crash"  # reading this household makes the fake API fail with a 500
-STATUSES = ("unclassified", "poor", "near_poor", "average", "not_poor")
-GENDERS = ("male", "female", "other")
-RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
+from tests.web.fake_api_admin import install_admin_routes
+from tests.web.fake_api_core import (
+    API,
+    CRASHING_ID,
+    GENDERS,
+    MESSAGES,
+    PYDANTIC_MESSAGES,
+    RELATIONS,
+    STATUSES,
+    FakeState,
+    fold,
+    problem,
+)
+from tests.web.fake_api_field import install_field_routes
+from tests.web.fake_api_imports import install_import_routes
+from tests.web.fake_api_seed import seed_field_work
+from tests.web.fake_api_work import install_fieldwork_routes
 
-PYDANTIC_MESSAGES = {
-    "missing": "Field required",
-    "string_too_short": "String should have at least 1 character",
-    "literal_error": "Input should be one of the allowed values",
-    "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
-}
-MESSAGES = {
-    "citizen_id": {
-        "vi": "Số định danh phải gồm đúng 12 chữ số.",
-        "en": "The citizen ID must be exactly 12 digits.",
-    },
-    "birth_year": {
-        "vi": "Năm sinh phải từ 1900 đến năm nay.",
-        "en": "The year of birth must be between 1900 and this year.",
-    },
-    "code_taken": {"vi": "Mã hộ đã tồn tại.", "en": "This household code already exists."},
-    "unknown_place": {"vi": "Địa bàn không tồn tại.", "en": "Unknown place."},
-    "unknown_ethnicity": {"vi": "Dân tộc không hợp lệ.", "en": "Unknown ethnicity."},
-}
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive form, as the real API searches names."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
-
-
-@dataclass
-class FakeState:
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    passwords: dict[str, str] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)  # token -> username
-    places: list[dict[str, Any]] = field(default_factory=list)
-    ethnicities: list[dict[str, str]] = field(default_factory=list)
-    households: dict[str, dict[str, Any]] = field(default_factory=dict)
-    versions: dict[str, int] = field(default_factory=dict)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    down: bool = False
-    token_lifetime: int = 3600
-
-    def etag(self, household_id: str) -> str:
-        return f'"v{self.versions[household_id]}"'
-
-    def add_household(self, **fields: Any) -> dict[str, Any]:
-        household_id = fields.pop("id", None) or f"h-{len(self.households) + 1:04d}"
-        now = datetime(2026, 3, 1, 2, 30, tzinfo=UTC).isoformat()
-        place = next(p for p in self.places if p["id"] == fields["place_id"])
-        record = {
-            "id": household_id,
-            "code": "",
-            "place_id": "",
-            "head_name": "",
-            "ethnicity": "kinh",
-            "address": None,
-            "phone": None,
-            "status": "unclassified",
-            "meritorious_service": False,
-            "social_protection": False,
-            "notes": None,
-            "archived": False,
-            "created_at": now,
-            "updated_at": now,
-            "members": [],
-            "commune_id": place["parent_id"] if place["level"] == "hamlet" else place["id"],
-        }
-        record.update(fields)
-        for index, member in enumerate(record["members"]):
-            member.setdefault("id", f"{household_id}-m{index + 1}")
-        self.households[household_id] = record
-        self.versions[household_id] = 1
-        return record
+__all__ = ["CRASHING_ID", "STATUSES", "FakeState", "build_fake_api", "fold", "problem"]
 
 
 def _place(pid: str, code: str, name: str, level: str, parent: str | None) -> dict[str, Any]:
@@ -189,6 +124,7 @@ def seeded_state() -> FakeState:
         ethnicity="kinh",
         status="not_poor",
     )
+    seed_field_work(state)
     return state
 
 
@@ -244,6 +180,9 @@ def _validate(
         h["code"] == code and h["id"] != household_id for h in state.households.values()
     ):
         rule_error("/code", "code_taken")
+    phone = body.get("phone")
+    if phone and not re.fullmatch(r"\+?[0-9 .-]{8,20}", phone):  # the API's PHONE_PATTERN
+        schema_error("/phone", "string_pattern_mismatch")
     place_id = body.get("place_id")
     if place_id and place_id not in {p["id"] for p in state.places}:
         rule_error("/place_id", "unknown_place")
@@ -336,6 +275,8 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
         status: str = "",
         ethnicity: str = "",
         q: str = "",
+        sort: str = "id",
+        total: bool = False,
         page_size: int = 50,
         page_token: str = "",
     ) -> Any:
@@ -347,6 +288,9 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
             and (not ethnicity or h["ethnicity"] == ethnicity)
             and (not q or fold(q) in fold(h["head_name"]) or fold(q) in fold(h["code"]))
         ]
+        if sort == "-risk":
+            matches.sort(key=lambda h: -1 if h["risk_score"] is None else h["risk_score"])
+            matches.reverse()
         if page_token:
             after = _decode_token(page_token)
             matches = [h for h in matches if h["id"] > after]
@@ -359,6 +303,8 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
             "items": [_public(h, with_members=False) for h in page],
             "next_page_token": next_token,
         }
+        if total:
+            body["total"] = len(matches)
         return JSONResponse(body, headers=headers)
 
     @app.get(f"{API}/households/{{household_id}}")
@@ -409,4 +355,8 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
             headers={"ETag": state.etag(household_id)},
         )
 
+    install_field_routes(app, state)
+    install_fieldwork_routes(app, state)
+    install_admin_routes(app, state)
+    install_import_routes(app, state)
     return app

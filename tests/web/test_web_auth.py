@@ -78,7 +78,7 @@ class TestSignIn:
         assert home.status_code == 200
         assert "<h1>Xin chào, Trần Thị An</h1>" in home.text
         assert '<p class="lead">Cán bộ xã</p>' in home.text
-        assert '<li><span class="place-level">Xã</span> Xã Long Hòa</li>' in home.text
+        assert "Tình hình giảm nghèo năm 2026 · Xã Long Hòa" in home.text
 
     async def test_the_cookie_holds_a_new_signed_id_never_the_token(
         self, client: httpx.AsyncClient, fake: FakeState

@@ -280,6 +280,29 @@ class TestEdit:
         assert (household["meritorious_service"], household["social_protection"]) == (True, False)
         assert fake.versions["h-0001"] == 2
 
+    async def test_a_masked_phone_sent_back_unchanged_keeps_the_stored_one(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState
+    ) -> None:
+        fake.households["h-0001"]["phone"] = "091****678"  # as the API shows it
+        edit_page = (await officer.get("/households/h-0001/edit")).text
+        assert input_value(edit_page, "phone") == "091****678"
+        response = await officer.post(
+            "/households/h-0001/edit",
+            data={
+                "csrf_token": csrf,
+                "etag": hidden_value(edit_page, "etag"),
+                "code": "LH-001",
+                "place_id": "p-ap-cho",
+                "head_name": "Nguyễn Văn A",
+                "ethnicity": "kinh",
+                "phone": "091****678",
+            },
+        )
+        # the fake refuses a masked number as the API does: a 303 means it was not sent
+        assert response.status_code == 303
+        assert fake.households["h-0001"]["phone"] == "091****678"
+        assert fake.versions["h-0001"] == 2
+
     async def test_a_change_by_someone_else_shows_the_current_values(
         self, officer: httpx.AsyncClient, csrf: str, fake: FakeState
     ) -> None:

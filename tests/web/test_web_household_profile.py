@@ -51,9 +51,9 @@ class TestProfile:
 
     async def test_links_to_the_edit_form(self, officer: httpx.AsyncClient) -> None:
         response = await officer.get("/households/h-0001")
-        assert '<a class="button" href="/households/h-0001/edit">Sửa thông tin hộ</a>' in (
-            response.text
-        )
+        assert (
+            '<a class="button secondary" href="/households/h-0001/edit">Sửa thông tin hộ</a>'
+        ) in response.text
 
     async def test_a_household_without_members_says_so(self, officer: httpx.AsyncClient) -> None:
         response = await officer.get("/households/h-0002")

@@ -26,6 +26,15 @@ def read_catalogue(locale: str):  # type: ignore[no-untyped-def]
         return read_po(po_file, locale=locale)
 
 
+def singular(message_id: str | tuple[str, ...]) -> str:
+    """A plural message (``ngettext``) is named by its singular msgid."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def texts(value: str | tuple[str, ...]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
 def msgids_in_source() -> set[str]:
     """What ``pybabel extract -F web/babel.cfg`` would find, computed afresh."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
@@ -140,12 +149,12 @@ class TestCatalogues:
     def test_every_message_in_the_code_is_in_both_catalogues(self) -> None:
         in_source = msgids_in_source()
         for locale in ("vi", "en"):
-            in_catalogue = {message.id for message in read_catalogue(locale) if message.id}
+            in_catalogue = {singular(m.id) for m in read_catalogue(locale) if m.id}
             assert in_catalogue == in_source, locale
 
     def test_the_vietnamese_catalogue_is_complete_and_not_fuzzy(self) -> None:
         catalogue = read_catalogue("vi")
-        untranslated = [m.id for m in catalogue if m.id and not m.string]
+        untranslated = [m.id for m in catalogue if m.id and not all(texts(m.string))]
         fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
         assert (untranslated, fuzzy) == ([], [])
 
@@ -156,15 +165,28 @@ class TestCatalogues:
         assert text == unicodedata.normalize("NFC", text)
 
     def test_placeholders_survive_translation(self) -> None:
-        placeholders = re.compile(r"%\(\w+\)s")
+        placeholders = re.compile(r"%\(\w+\)s|%%")
         changed = [
             message.id
             for message in read_catalogue("vi")
             if message.id
-            and sorted(placeholders.findall(message.id))
-            != sorted(placeholders.findall(message.string))
+            for text in texts(message.string)
+            if sorted(placeholders.findall(singular(message.id)))
+            != sorted(placeholders.findall(text))
         ]
         assert changed == []
+
+    def test_no_lone_percent_sign(self) -> None:
+        """Templates format every message (newstyle gettext): a literal % must be %%."""
+        lone = re.compile(r"%(?!\(\w+\)s|%)")
+        found = [
+            message.id
+            for message in read_catalogue("vi")
+            if message.id
+            for text in [singular(message.id), *texts(message.string)]
+            if lone.search(text.replace("%%", ""))
+        ]
+        assert found == []
 
     def test_the_compiled_vietnamese_catalogue_is_loaded(self) -> None:
         gettext = get_translations("vi").gettext

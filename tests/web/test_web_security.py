@@ -24,6 +24,40 @@ SIGNED_IN_PAGES = [
     "/households/h-0001/edit",
     "/households/no-such-id",
     "/no-such-page",
+    "/households/h-0001/assessments/new",
+    "/households/h-0001/visits/new",
+    "/households/h-0001/supports/new",
+    "/households/h-0001/members/new",
+    "/households/h-0001/members/h-0001-m1/edit",
+    "/households/h-0001/person-in-charge",
+    "/worklist",
+    "/people",
+    "/people/new",
+    "/reports",
+    "/reports?report=early-warning",
+    "/reports?report=transitions",
+]
+UNSAFE_ROUTES = [
+    "/households/h-0001/assessments/new",
+    "/households/h-0001/assessments/preview",
+    "/households/h-0001/assessments/as-1/steps",
+    "/households/h-0001/visits/new",
+    "/households/h-0001/supports/new",
+    "/households/h-0001/members/new",
+    "/households/h-0001/members/h-0001-m1/edit",
+    "/households/h-0001/person-in-charge",
+    "/people/new",
+    "/people/me",
+    "/admin/places",
+    "/admin/users/new",
+    "/admin/users/u-1/active",
+    "/admin/agencies",
+    "/admin/agencies/ag-1/keys",
+    "/admin/agencies/ag-1/keys/key-1/revoke",
+    "/admin/policies/new",
+    "/admin/targets",
+    "/admin/targets/t-1/delete",
+    "/imports",
 ]
 STATIC_FILES = ["/static/app.css", "/static/app.js", "/static/vendor/htmx-2.0.11.min.js"]
 
@@ -127,6 +161,15 @@ class TestCsrf:
         assert response.status_code == 403
         assert '<h1 class="notice-title">Biểu mẫu đã hết hạn</h1>' in response.text
         assert [r for r in fake.requests if r["path"] == "/api/v1/households"] == []
+
+    @pytest.mark.parametrize("path", UNSAFE_ROUTES)
+    async def test_every_form_of_every_screen_needs_the_token(
+        self, officer: httpx.AsyncClient, fake: FakeState, path: str
+    ) -> None:
+        before = len([r for r in fake.requests if r["method"] != "GET"])
+        response = await officer.post(path, data={"anything": "x"})
+        assert response.status_code == 403
+        assert len([r for r in fake.requests if r["method"] != "GET"]) == before
 
     async def test_a_wrong_token_is_refused(self, officer: httpx.AsyncClient) -> None:
         response = await officer.post("/households/new", data={"csrf_token": "x" * 43})

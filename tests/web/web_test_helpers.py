@@ -31,12 +31,14 @@ def browser_for(app: ASGIApp, *, raise_app_exceptions: bool = True) -> httpx.Asy
     return httpx.AsyncClient(transport=transport, base_url=BASE_URL, follow_redirects=False)
 
 
-async def sign_in(client: httpx.AsyncClient) -> str:
+async def sign_in(
+    client: httpx.AsyncClient, username: str = USERNAME, password: str = PASSWORD
+) -> str:
     """Sign in through the login form; returns the CSRF token of the signed-in session."""
     token = csrf_token((await client.get("/login")).text)
     response = await client.post(
         "/login",
-        data={"csrf_token": token, "username": USERNAME, "password": PASSWORD, "next": "/"},
+        data={"csrf_token": token, "username": username, "password": password, "next": "/"},
     )
     assert response.status_code == 303, response.text
     return csrf_token((await client.get("/")).text)
@@ -97,3 +99,27 @@ def head_names(page: str) -> list[str]:
     """Heads of household listed in search results, in order."""
     names = re.findall(r'<strong class="head-name">([^<]*)</strong>', page)
     return [html.unescape(name) for name in names]
+
+
+def text_of(fragment: str) -> str:
+    """The visible text of some HTML, whitespace collapsed (for sentence-level checks)."""
+    without_tags = re.sub(r"<[^>]+>", " ", fragment)
+    return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
+
+
+def section(page: str, heading_id: str) -> str:
+    """The HTML of the <section> labelled by ``heading_id``."""
+    match = re.search(
+        rf'<section[^>]*aria-labelledby="{re.escape(heading_id)}"[^>]*>(.*?)</section>', page, re.S
+    )
+    assert match is not None, f"no section {heading_id!r}"
+    return match.group(1)
+
+
+def ticked(page: str, name: str) -> list[str]:
+    """The values of the ticked checkboxes (or radios) called ``name``."""
+    pattern = (
+        rf'<input type="(?:checkbox|radio)" id="[^"]*" name="{re.escape(name)}"'
+        r' value="([^"]*)" checked'
+    )
+    return [html.unescape(value) for value in re.findall(pattern, page)]

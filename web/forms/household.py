@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from web.client import ApiError
+from web.client_base import ApiError
 from web.forms.fields import form_text
 from web.forms.pointers import field_name_from_pointer, member_field_name
 from web.forms.problem_messages import describe_field_problem
@@ -33,6 +33,7 @@ MEMBER_FIELDS = (
 YES_NO_FIELDS = ("has_health_insurance", "can_work")
 MAX_MEMBER_ROWS = 30
 CHECKED = "on"
+MASK = "*"
 
 
 def _blank_member() -> dict[str, str]:
@@ -119,6 +120,9 @@ class HouseholdForm:
         payload: dict[str, Any] = {name: self.values[name].strip() for name in REQUIRED_TEXT_FIELDS}
         payload |= {name: self.values[name].strip() or None for name in OPTIONAL_TEXT_FIELDS}
         payload |= {name: self.values[name] == CHECKED for name in FLAG_FIELDS}
+        if MASK in (payload["phone"] or ""):
+            # The API shows phone numbers masked; sent back unchanged, the stored one stays.
+            del payload["phone"]
         return payload
 
     def value_of(self, name: str) -> str:

@@ -11,14 +11,39 @@ NO_VALUE = "—"
 NBSP = "\u00a0"  # keeps the amount and its currency on one line
 
 
+def _grouped(value: int | float, locale: str) -> str:
+    """Babel's grouping; whole numbers in vi and en directly (the same digits, and ~50 times
+    faster: a profile page formats hundreds of amounts)."""
+    if type(value) is int and locale in _SEPARATORS:
+        return f"{value:,}".replace(",", _SEPARATORS[locale])
+    return format_decimal(value, locale=locale)
+
+
+_SEPARATORS = {"vi": ".", "en": ","}
+
+
 def format_money(amount: int | None, locale: str) -> str:
     """An integer amount of VND: ``1.500.000 ₫`` in Vietnamese, ``VND 1,500,000`` in English."""
     if amount is None:
         return NO_VALUE
-    digits = format_decimal(amount, locale=locale)
+    digits = _grouped(amount, locale)
     if locale == "vi":
         return f"{digits}{NBSP}₫"
     return f"VND{NBSP}{digits}"
+
+
+def format_number(value: int | float | None, locale: str) -> str:
+    """``30558`` → ``30.558`` in Vietnamese, ``30,558`` in English."""
+    if value is None:
+        return NO_VALUE
+    return _grouped(value, locale)
+
+
+def format_percent(value: float | None, locale: str) -> str:
+    """A rate already in percent: ``5.91`` → ``5,91%`` in Vietnamese, ``5.91%`` in English."""
+    if value is None:
+        return NO_VALUE
+    return f"{format_decimal(value, format='#,##0.##', locale=locale)}%"
 
 
 def _as_date(value: date | datetime | str) -> date | datetime:

@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from web import timeline as timeline_view
 from web.deps import Api
-from web.i18n import locale_from
+from web.i18n import locale_from, translations_for
 from web.labels import HOUSEHOLD_STATUS
 from web.reference import load_ethnicities, load_places
 from web.rendering import render, render_page_or_fragment
+from web.screens import saved_notice
 
 router = APIRouter()
 
@@ -52,11 +54,58 @@ async def search_households(request: Request, api: Api) -> Response:
 
 
 @router.get("/households/{household_id}")
-async def household_profile(request: Request, household_id: str, api: Api) -> Response:
-    versioned, places, ethnicities = await asyncio.gather(
+async def household_profile(
+    request: Request, household_id: str, api: Api, saved: str = ""
+) -> Response:
+    locale = locale_from(request)
+    (
+        versioned,
+        places,
+        ethnicities,
+        timeline,
+        assessments,
+        needs,
+        supports,
+        visits,
+        assignments,
+        sponsorships,
+        policies,
+    ) = await asyncio.gather(
         api.get_household(household_id),
         load_places(api),
-        load_ethnicities(api, locale_from(request)),
+        load_ethnicities(api, locale),
+        api.timeline(household_id),
+        api.list_assessments(household_id),
+        api.list_needs(household_id=household_id),
+        api.list_supports(household_id=household_id),
+        api.list_visits(household_id=household_id, page_size=10),
+        api.list_assignments(household_id=household_id),
+        api.list_sponsorships(household_id=household_id),
+        api.list_policies(),
     )
-    context = {"household": versioned.value, "places": places, "ethnicities": ethnicities}
+    person_names = {a.person_id: a.person.full_name for a in assignments.items if a.person}
+    person_names |= {v.visitor.id: v.visitor.full_name for v in visits.items if v.visitor}
+    gettext = translations_for(request).gettext
+    context = {
+        "household": versioned.value,
+        "places": places,
+        "ethnicities": ethnicities,
+        "saved": saved_notice(saved),
+        "status_changes": timeline_view.status_changes(timeline.items, locale=locale),
+        "timeline": timeline_view.describe(
+            timeline.items,
+            gettext=gettext,
+            locale=locale,
+            places=places,
+            person_names=person_names,
+        ),
+        "assessments": assessments.items,
+        "needs": sorted(needs.items, key=lambda need: need.status != "open"),
+        "supports": supports.items,
+        "policy_names": {p.id: p.name_in(locale) for p in policies.items},
+        "visits": visits.items,
+        "in_charge": next((a for a in assignments.items if a.active), None),
+        "assignments": assignments.items,
+        "sponsorships": sponsorships.items,
+    }
     return render(request, "pages/household_profile.html", context)

@@ -1,0 +1,195 @@
+"""Building blocks of the reports: which households count in a year, their status that year,
+how rows are grouped by place or ethnicity, and rates in percent rounded half up.
+
+Everything here is SQL (GROUP BY on the database). Scoping comes from the ORM listener in
+api/core/scoping.py: every query joins the `households` entity, so a commune officer's
+report only ever counts their communes' households. Subqueries over status changes, visits
+and supports use the Core tables on purpose: the household join is what scopes them, and a
+household that moved to another commune keeps its history in the new commune's reports.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_
+from sqlmodel import Session, select
+
+from api.core.dates import VIETNAM, today_in_vietnam
+from api.errors import NotFound
+from api.households.ethnicities import ETHNICITIES
+from api.models import Household, Place, StatusChange
+
+HUNDREDTH = Decimal("0.01")
+ETHNICITY_NAMES = {code: vi for code, vi, _ in ETHNICITIES}
+ESCAPES = ("escaped_poverty", "escaped_near_poverty")
+TOTAL_LABEL = "Tổng cộng"
+SC = StatusChange.__table__
+
+
+def rate(count: int, total: int) -> Decimal | None:
+    """count / total in percent, two decimals, rounded half up (None when total is 0)."""
+    if not total:
+        return None
+    exact = Decimal(count) * 100 / Decimal(total)
+    return exact.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def as_number(value: Decimal | None) -> float | None:
+    """A rounded Decimal as a JSON number (17.79, never "17.79")."""
+    return None if value is None else float(value)
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def year_end_instant(year: int) -> datetime:
+    """The first instant of the next year in Vietnam: archived before it means gone by 31 Dec."""
+    return datetime(year + 1, 1, 1, tzinfo=VIETNAM)
+
+
+def active_in_year(year: int):
+    """Households on the register at the end of the year: registered by 31 December and not
+    archived on or before that day (the letter's denominators)."""
+    return and_(
+        Household.registered_on <= year_end(year),
+        or_(Household.archived_at.is_(None), Household.archived_at >= year_end_instant(year)),
+    )
+
+
+def status_in_year(year: int):
+    """Each household's latest recognised status change of a year up to `year`: its status
+    that year, the change's transition and year, and the labour-capacity flag."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=SC.c.household_id,
+            order_by=(
+                SC.c.year.desc(),
+                SC.c.effective_date.desc(),
+                SC.c.recognised_at.desc(),
+                SC.c.id.desc(),
+            ),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            SC.c.household_id,
+            SC.c.new_status,
+            SC.c.transition,
+            SC.c.year,
+            SC.c.without_labour_capacity,
+            rank,
+        )
+        .where(SC.c.year <= year)
+        .subquery("ranked_status")
+    )
+    return (
+        select(
+            ranked.c.household_id,
+            ranked.c.new_status.label("status"),
+            ranked.c.transition,
+            ranked.c.year.label("change_year"),
+            ranked.c.without_labour_capacity,
+        )
+        .where(ranked.c.rank == 1)
+        .subquery("status_in_year")
+    )
+
+
+def count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def find_place(session: Session, place_id: str | None) -> Place | None:
+    """The report's place (any level, visible to the caller), else 404."""
+    if place_id is None:
+        return None
+    place = session.exec(select(Place).where(Place.id == place_id)).first()
+    if place is None:
+        raise NotFound(f"No place with id {place_id!r}.")
+    return place
+
+
+def within(place: Place | None):
+    """Households inside the place (the whole subtree); everything when no place."""
+    if place is None:
+        return literal(True)
+    return Household.place_path.startswith(place.path, autoescape=True)
+
+
+@dataclass
+class Grouping:
+    """How rows are keyed: an expression, the joins it needs, and the labels of its keys."""
+
+    key: Any
+    # The children places (a Core alias: the households' scope is what limits the rows, and
+    # the ORM's scope criteria are not adapted to aliases), joined on the path prefix.
+    child: Any | None
+    parent: Place | None
+
+    def join(self, stmt):
+        if self.child is None:
+            return stmt
+        on = and_(
+            self.child.c.parent_id == self.parent.id,
+            Household.place_path.startswith(self.child.c.path),
+        )
+        return stmt.outerjoin(self.child, on)
+
+
+def place_grouping(place: Place | None) -> Grouping:
+    """By the children of the place (households right in it form their own row), or by
+    commune when no place is given."""
+    if place is None:
+        return Grouping(key=Household.commune_id, child=None, parent=None)
+    child = Place.__table__.alias("child_place")
+    return Grouping(key=func.coalesce(child.c.id, place.id), child=child, parent=place)
+
+
+def ethnicity_grouping() -> Grouping:
+    return Grouping(key=Household.ethnicity, child=None, parent=None)
+
+
+def place_labels(session: Session, keys) -> dict[str, str]:
+    ids = sorted({key for key in keys if key})
+    if not ids:
+        return {}
+    rows = session.exec(select(Place.id, Place.name).where(Place.id.in_(ids)))
+    return dict(rows.all())
+
+
+def ethnicity_label(code: str | None) -> str:
+    return ETHNICITY_NAMES.get(code or "", code or "")
+
+
+def place_public(place: Place | None) -> dict | None:
+    if place is None:
+        return None
+    return {"id": place.id, "code": place.code, "name": place.name, "level": place.level}
+
+
+def latest_year_with_data(session: Session, place: Place | None) -> int:
+    """The latest review year of the households in scope; this year when there is none."""
+    stmt = (
+        select(func.max(SC.c.year))
+        .select_from(Household)
+        .join(SC, SC.c.household_id == Household.id)
+        .where(within(place))
+    )
+    year = session.exec(stmt).one()
+    return year if isinstance(year, int) else today_in_vietnam().year
+
+
+def first_year_with_data(session: Session, place: Place | None) -> int | None:
+    stmt = (
+        select(func.min(SC.c.year))
+        .select_from(Household)
+        .join(SC, SC.c.household_id == Household.id)
+        .where(within(place))
+    )
+    year = session.exec(stmt).one()
+    return year if isinstance(year, int) else None
