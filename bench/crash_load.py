@@ -44,7 +44,6 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -54,6 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from api.auth.passwords import Passwords  # noqa: E402
+from api.core.dates import today_in_vietnam  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.models import User  # noqa: E402
 from api.models.base import new_id  # noqa: E402
@@ -217,7 +217,7 @@ def visit_client(base_url, headers, household_id, visitor_id, count, acked, stat
             body = {
                 "household_id": household_id,
                 "visitor_id": visitor_id,
-                "visited_on": date.today().isoformat(),
+                "visited_on": today_in_vietnam().isoformat(),
                 "purpose": "follow_up",
                 "living_conditions": marker,
             }

@@ -41,6 +41,7 @@ import psycopg
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from api.core.dates import today_in_vietnam  # noqa: E402
 from api.core.text import fold  # noqa: E402
 from api.households.ethnicities import is_ethnic_minority  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
@@ -74,7 +75,7 @@ SIZES = {
     "province": Size("province", 300_000, 9, 11, 8, 1_100_000, 3_000_000, 1_000_000),
 }
 YEARS = (2021, 2022, 2023, 2024, 2025)
-TODAY = date.today()
+TODAY = today_in_vietnam()
 BIG_TABLES = (
     "households",
     "members",
@@ -976,8 +977,12 @@ def generate(url: str, size: Size, *, seed: int = 2024, log=print) -> Dataset:
     members_mean = size.members / size.households
     # Watched households (poor, near-poor, escaped) get more supports and visits.
     watched_share, weight_supports, weight_visits = 0.09, 5.0, 8.0
-    other_supports = size.supports / size.households / (1 + watched_share * (weight_supports - 1))
-    other_visits = size.visits / size.households / (1 + watched_share * (weight_visits - 1))
+    # Measured corrections: fewer households are watched than watched_share, and periodic
+    # visits before a household's registration are dropped.
+    other_supports = (
+        1.05 * size.supports / size.households / (1 + watched_share * (weight_supports - 1))
+    )
+    other_visits = 1.09 * size.visits / size.households / (1 + watched_share * (weight_visits - 1))
     with ExitStack() as stack:
         out = {}
         for table, columns in COLUMNS.items():

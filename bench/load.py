@@ -95,6 +95,7 @@ async def _run(
     requests: int | None,
     warmup: float,
     check: Callable[[int, bytes], None] | None,
+    max_seconds: float | None = None,
 ) -> Result:
     counter = 0
     recording = False
@@ -128,7 +129,8 @@ async def _run(
         await asyncio.gather(*(client() for _ in range(connections)))
     recording, counter = True, 0
     started = time.perf_counter()
-    stop_at = started + duration if duration is not None else None
+    limit = duration if duration is not None else max_seconds
+    stop_at = started + limit if limit is not None else None
     await asyncio.gather(*(client() for _ in range(connections)))
     result.seconds = time.perf_counter() - started
     return result
@@ -143,9 +145,11 @@ def run(
     requests: int | None = None,
     warmup: float = 1.0,
     check: Callable[[int, bytes], None] | None = None,
+    max_seconds: float | None = None,
 ) -> Result:
     """Send requests on `connections` keep-alive connections, for `duration` seconds or until
-    `requests` were sent (after `warmup` seconds not counted)."""
+    `requests` were sent (but no longer than `max_seconds`), after `warmup` seconds not
+    counted."""
     coroutine = _run(
         port,
         make,
@@ -154,6 +158,7 @@ def run(
         requests=requests,
         warmup=warmup,
         check=check,
+        max_seconds=max_seconds,
     )
     if uvloop is not None:
         return uvloop.run(coroutine)

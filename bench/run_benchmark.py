@@ -96,8 +96,8 @@ class Bench:
         self.plans: list[str] = []
         self.rng = random.Random(7)
         quick = args.size == "small"
-        self.duration = 3.0 if quick else 8.0
-        self.samples = 150 if quick else 400
+        self.duration = 2.0 if quick else 8.0
+        self.samples = 60 if quick else 400
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -197,7 +197,14 @@ class Bench:
         return result
 
     def latency(self, port: int, make, *, requests: int | None = None) -> load.Result:
-        result = load.run(port, make, connections=2, requests=requests or self.samples, warmup=0.5)
+        result = load.run(
+            port,
+            make,
+            connections=2,
+            requests=requests or self.samples,
+            warmup=0.5,
+            max_seconds=5 if self.args.size == "small" else 20,
+        )
         if result.errors():
             raise RuntimeError(f"unexpected answers {result.errors()}")
         return result
@@ -478,59 +485,75 @@ class Bench:
             )
 
     def run_reports(self, api: Server) -> None:
-        """The web dashboard's report set (web/dashboard.py), for the province and a commune."""
+        """The web dashboard's report set (web/dashboard.py), for the province and a commune:
+        each call's p95, the whole set as the page loads it, and the other reports."""
         year = date.today().year - 1
+        calls = 10 if self.args.size == "small" else 60
         for scope, role, place in (
             ("province", "admin", self.province.id),
             ("commune", "officer", self.commune.id),
         ):
             headers = self.auth(role)
-            paths = [
+            dashboard = [
                 f"/api/v1/visits/due?within_days=7&page_size=1&place_id={place}",
                 f"/api/v1/reports/poverty-rate?place_id={place}",
-            ]
-            paths += [
-                f"/api/v1/reports/poverty-rate?year={y}&place_id={place}"
-                for y in range(year - 4, year + 1)
-            ]
-            paths += [
+                *(
+                    f"/api/v1/reports/poverty-rate?year={y}&place_id={place}"
+                    for y in range(year - 4, year + 1)
+                ),
                 f"/api/v1/reports/transitions?from_year={year - 4}&to_year={year}&place_id={place}",
                 f"/api/v1/reports/early-warning?place_id={place}&limit=5",
                 f"/api/v1/targets?place_id={place}&kind=poor",
             ]
-            for name in ("supports", "support-coverage", "needs", "visit-coverage", "workload"):
-                paths.append(f"/api/v1/reports/{name}?place_id={place}")
-            worst = (0.0, "")
-            for path in paths:
-                result = self.latency(
+            others = [
+                f"/api/v1/reports/{name}?place_id={place}"
+                for name in ("supports", "support-coverage", "needs", "visit-coverage", "workload")
+            ]
+            worst, worst_other = (0.0, ""), (0.0, "")
+            for path in dashboard + others:
+                result = load.run(
                     api.port,
                     lambda i, p=path, h=headers: load.request("GET", p, headers=h),
-                    requests=max(40, self.samples // 4),
+                    connections=2,
+                    requests=calls if path in dashboard else calls // 2,
+                    warmup=0.3,
+                    max_seconds=10,
                 )
+                if result.errors():
+                    raise RuntimeError(f"{path}: {result.errors()}")
                 p95 = result.percentile(95)
-                short = path.split("?")[0].rsplit("/", 1)[1]
-                if p95 > worst[0]:
+                if path in dashboard and p95 > worst[0]:
                     worst = (p95, path)
+                if path in others and p95 > worst_other[0]:
+                    worst_other = (p95, path)
                 if self.args.verbose:
-                    print(f"    {scope} {short}: p95 {p95:.1f} ms", flush=True)
-            total = self.report_set(api, headers, paths[:2], paths[2:10])
-            plan = self.explain(f"{scope} slowest report", worst[1], headers)
-            target_ms = 150 if scope == "province" else 150
+                    print(f"    {scope} {_short(path)}: p95 {p95:.1f} ms", flush=True)
+            total = self.report_set(api, headers, dashboard[:2], dashboard[2:])
+            plan = self.explain(f"{scope}: slowest dashboard call", worst[1], headers)
             self.add(
                 "Dashboard report set",
-                f"{scope}: whole set as the dashboard loads it",
+                f"{scope}: the whole set, as the dashboard page loads it",
                 f"p95 {total:.0f} ms",
                 "",
-                f"p95 <= {target_ms} ms",
-                _ok(total <= target_ms),
+                "p95 <= 150 ms",
+                _ok(total <= 150),
             )
             self.add(
                 "Dashboard report set",
-                f"{scope}: slowest single report",
-                f"p95 {worst[0]:.0f} ms ({worst[1].split('?')[0].rsplit('/', 1)[1]})",
+                f"{scope}: slowest call of the set",
+                f"p95 {worst[0]:.0f} ms ({_short(worst[1])})",
                 f"direct {plan.execution_ms:.1f} ms, {plan.statements} SQL; {plan.summary}",
-                f"p95 <= {target_ms} ms",
-                _ok(worst[0] <= target_ms),
+                "p95 <= 150 ms",
+                _ok(worst[0] <= 150),
+            )
+            plan = self.explain(f"{scope}: slowest other report", worst_other[1], headers)
+            self.add(
+                "Dashboard report set",
+                f"{scope}: slowest other report (not on the dashboard)",
+                f"p95 {worst_other[0]:.0f} ms ({_short(worst_other[1])})",
+                f"direct {plan.execution_ms:.1f} ms, {plan.statements} SQL; {plan.summary}",
+                "",
+                "",
             )
 
     def report_set(self, api: Server, headers, first: list[str], parallel: list[str]) -> float:
@@ -550,9 +573,12 @@ class Bench:
                 base_url=api.base_url, headers=headers, limits=limits, timeout=60
             ) as http:
                 clients = [http] * len(parallel)
-                for _ in range(3):
+                for _ in range(2):
                     await once(clients)
-                for _ in range(max(20, self.samples // 10)):
+                deadline = time.perf_counter() + 20
+                for _ in range(6 if self.args.size == "small" else 30):
+                    if time.perf_counter() > deadline and len(totals) >= 5:
+                        break
                     totals.append(await once(clients))
 
         asyncio.run(main())
@@ -655,6 +681,11 @@ def _support_item(household_id: str, ref: str) -> dict:
         "external_ref": ref,
         "attributes": {"term_months": 36, "interest_rate": 6.6},
     }
+
+
+def _short(path: str) -> str:
+    """A call's name in the table: the last part of its path."""
+    return path.split("?")[0].rsplit("/", 1)[1]
 
 
 def _ok(passed: bool) -> str:

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from api.audit.service import record_audit
 from api.auth.passwords import Passwords
 from api.auth.principal import SYSTEM
+from api.core.dates import today_in_vietnam
 from api.demo import agencies, followup, plan, registry, reviews
 from api.demo.writer import FastRandom, Ids, at, write
 from api.models import (
@@ -130,7 +131,7 @@ def build_district(seed: int = 2018, size: str = "full", today: date | None = No
     for home in homes:
         field.visit(home, field.assign(home))
     for home in homes:
-        followup.derive(home, today or date.today())
+        followup.derive(home, today or today_in_vietnam())
     sponsors = followup.sponsor_rows(ids, rng, place_rows[1], communes, homes, deliveries.rows)
     return District(
         seed,

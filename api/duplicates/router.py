@@ -8,7 +8,7 @@ from sqlmodel import select
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
 from api.deps import Reader, Writer
-from api.duplicates import service
+from api.duplicates import candidates, service
 from api.duplicates.schemas import (
     CandidatePage,
     DismissalPublic,
@@ -37,7 +37,7 @@ def list_candidates(
     """Households (or people) that look like the same: the same unaccented name and birth
     year in one commune. Dismissed pairs and archived households are left out."""
     place = find_place(session, place_id)
-    stmt, order = service.candidates_query(session, kind, place)
+    stmt, order = candidates.candidates_query(session, kind, place)
     result = paginate(
         session,
         stmt,
@@ -47,7 +47,7 @@ def list_candidates(
         response=response,
         key=lambda row: [row.first_id, row.second_id],
     )
-    result["items"] = service.describe_pairs(session, kind, result["items"])
+    result["items"] = candidates.describe_pairs(session, kind, result["items"])
     return result
 
 

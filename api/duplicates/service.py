@@ -1,9 +1,4 @@
-"""Possible duplicates, found in SQL: people with the same unaccented name and birth year in
-one commune, and households whose heads are such a pair. An officer merges or dismisses them.
-
-The same citizen ID cannot be registered twice (members.citizen_id is unique): registering
-or importing one that exists is refused at once, naming the household that holds it, so that
-signal never waits in this list.
+"""Dismissing a pair of possible duplicates (api/duplicates/candidates.py), or merging them.
 
 A household merge keeps every record: the duplicate is archived with a pointer to the kept
 household (merged_into_id), its people move to the kept household (or, when they are the
@@ -12,135 +7,23 @@ open needs move across, its person in charge is released, and its reviews, suppo
 and history stay readable on the archived record. Every change has its audit row.
 """
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
-from api.core.scoping import path_within
 from api.core.text import fold
 from api.errors import Conflict, Forbidden, ValidationFailed
 from api.events.service import append_event
 from api.households.citizen_id import mask_citizen_id
 from api.households.service import archive_household
-from api.models import Assignment, DuplicateDismissal, Household, Member, Need, Place
+from api.models import Assignment, DuplicateDismissal, Household, Member, Need
 from api.models.base import utcnow
 from api.people.assignments import end_assignment
 from api.people.schemas import AssignmentEnd
-
-SAME_NAME = "same_name_birth_year_commune"
-SAME_HEAD = "same_head_name_birth_year_commune"
-
-
-def candidates_query(session: Session, kind: str, place: Place | None):
-    """Pairs (first id < second id) not dismissed, not archived, not left, as one SELECT.
-
-    The first side is the ORM entities, scoped like every query; the second side is a Core
-    alias (the ORM's scope criteria are not adapted to aliases), scoped here explicitly."""
-    m2 = Member.__table__.alias("m2")
-    h2 = Household.__table__.alias("h2")
-    first, second = (Household.id, h2.c.id) if kind == "household" else (Member.id, m2.c.id)
-    dismissed = exists().where(
-        DuplicateDismissal.kind == kind,
-        DuplicateDismissal.first_id == first,
-        DuplicateDismissal.second_id == second,
-    )
-    stmt = (
-        select(
-            first.label("first_id"),
-            second.label("second_id"),
-            Member.id.label("first_member_id"),
-            m2.c.id.label("second_member_id"),
-            Household.commune_id.label("commune_id"),
-        )
-        .select_from(Member)
-        .join(Household, Household.id == Member.household_id)
-        .join(
-            m2,
-            and_(
-                m2.c.name_search == Member.name_search,
-                m2.c.birth_year == Member.birth_year,
-                m2.c.id != Member.id,
-            ),
-        )
-        .join(h2, and_(h2.c.id == m2.c.household_id, h2.c.commune_id == Household.commune_id))
-        .where(
-            Member.name_search != "",
-            Member.left_on.is_(None),
-            m2.c.left_on.is_(None),
-            Household.archived_at.is_(None),
-            h2.c.archived_at.is_(None),
-            ~dismissed,
-        )
-    )
-    principal = session.info.get("principal")
-    if principal is not None and principal.is_restricted:
-        stmt = stmt.where(path_within(h2.c.place_path, principal))
-    if kind == "household":
-        stmt = stmt.where(
-            Member.relation == "head", m2.c.relation == "head", Household.id < h2.c.id
-        )
-    else:
-        stmt = stmt.where(Member.id < m2.c.id)
-    if place is not None:
-        stmt = stmt.where(Household.place_path.startswith(place.path, autoescape=True))
-    return stmt, [(first, False), (second, False)]
-
-
-def describe_pairs(session: Session, kind: str, rows) -> list[dict[str, Any]]:
-    """The page's pairs with what an officer compares: names, years, places, masked IDs."""
-    member_ids = {r.first_member_id for r in rows} | {r.second_member_id for r in rows}
-    members = {
-        m.id: m for m in session.exec(select(Member).where(Member.id.in_(sorted(member_ids))))
-    }
-    household_ids = {m.household_id for m in members.values()}
-    households = {
-        h.id: h
-        for h in session.exec(select(Household).where(Household.id.in_(sorted(household_ids))))
-    }
-    place_ids = {h.place_id for h in households.values()} | {r.commune_id for r in rows}
-    names = dict(
-        session.exec(select(Place.id, Place.name).where(Place.id.in_(sorted(place_ids)))).all()
-    )
-    items = []
-    for row in rows:
-        pair = [members[row.first_member_id], members[row.second_member_id]]
-        sides = [_side(kind, m, households[m.household_id], names) for m in pair]
-        items.append(
-            {
-                "kind": kind,
-                "first_id": row.first_id,
-                "second_id": row.second_id,
-                "reasons": [SAME_HEAD if kind == "household" else SAME_NAME],
-                "commune": {"id": row.commune_id, "name": names.get(row.commune_id)},
-                "first": sides[0],
-                "second": sides[1],
-            }
-        )
-    return items
-
-
-def _side(kind: str, member: Member, household: Household, names) -> dict[str, Any]:
-    return {
-        "id": household.id if kind == "household" else member.id,
-        "household_id": household.id,
-        "household_code": household.code,
-        "place": names.get(household.place_id),
-        "status": household.status,
-        "full_name": member.full_name,
-        "birth_year": member.birth_year,
-        "gender": member.gender,
-        "relation": member.relation,
-        "citizen_id": mask_citizen_id(member.citizen_id),
-        "registered_on": household.registered_on,
-    }
-
-
-# -- dismiss -----------------------------------------------------------------------------------
 
 
 def _pair(session: Session, kind: str, first_id: str, second_id: str):
@@ -231,7 +114,7 @@ def _retire_member(session, principal, duplicate: Member, keep: Member, kept_hou
         moved_id, duplicate.citizen_id = duplicate.citizen_id, None
         session.flush()  # the unique citizen ID is free before the kept person takes it
         keep.citizen_id = moved_id
-    duplicate.left_on = date.today()
+    duplicate.left_on = today_in_vietnam()
     duplicate.left_reason = (
         f"Trùng với {keep.full_name} (hộ {kept_household.code}), đã gộp: {reason}"
     )[:300]
@@ -363,7 +246,7 @@ def _release_assignment(session, principal, keep: Household, duplicate: Househol
         Assignment.household_id == duplicate.id, Assignment.end_date.is_(None)
     )
     for assignment in session.exec(stmt.with_for_update()).all():
-        end = max(date.today(), assignment.start_date)
+        end = max(today_in_vietnam(), assignment.start_date)
         end_assignment(
             session,
             principal=principal,

@@ -16,6 +16,7 @@ from api.core.etag import bump_version
 from api.core.text import fold
 from api.errors import Forbidden, NotFound, ValidationFailed
 from api.events.service import append_events
+from api.imports import places as placing
 from api.imports import rows as planning
 from api.imports.columns import ERROR_HEADERS
 from api.imports.reading import Sheet, read_file
@@ -62,10 +63,10 @@ def run_import(
             pointer="/file",
             detail_vi=f"Mỗi lần nhập tối đa {MAX_ROWS:,} dòng; tệp có {len(sheet.rows):,} dòng.",
         )
-    places = planning.load_places(session, place)
+    places = placing.load_places(session, place)
     planning.check_columns(sheet, places)
     plans = planning.parse(sheet)
-    planning.place_rows(plans, sheet, places)
+    placing.place_rows(plans, sheet, places)
     planning.match(session, plans, sheet)
     planning.check_citizen_ids(session, plans, sheet)
     planning.decide(plans, sheet)

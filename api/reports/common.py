@@ -59,9 +59,11 @@ def active_in_year(year: int):
     )
 
 
-def status_in_year(year: int):
+def status_in_year(year: int, place: Place | None = None):
     """Each household's latest recognised status change of a year up to `year`: its status
-    that year, the change's transition and year, and the labour-capacity flag."""
+    that year, the change's transition and year, and the labour-capacity flag. With a place,
+    only the changes of the households in it are ranked (a commune's few thousand rows, not
+    every change of the province)."""
     rank = (
         func.row_number()
         .over(
@@ -75,18 +77,18 @@ def status_in_year(year: int):
         )
         .label("rank")
     )
-    ranked = (
-        select(
-            SC.c.household_id,
-            SC.c.new_status,
-            SC.c.transition,
-            SC.c.year,
-            SC.c.without_labour_capacity,
-            rank,
-        )
-        .where(SC.c.year <= year)
-        .subquery("ranked_status")
-    )
+    ranked = select(
+        SC.c.household_id,
+        SC.c.new_status,
+        SC.c.transition,
+        SC.c.year,
+        SC.c.without_labour_capacity,
+        rank,
+    ).where(SC.c.year <= year)
+    if place is not None:
+        inside = select(Household.id).where(within(place))
+        ranked = ranked.where(SC.c.household_id.in_(inside))
+    ranked = ranked.subquery("ranked_status")
     return (
         select(
             ranked.c.household_id,
@@ -174,22 +176,23 @@ def place_public(place: Place | None) -> dict | None:
 
 def latest_year_with_data(session: Session, place: Place | None) -> int:
     """The latest review year of the households in scope; this year when there is none."""
-    stmt = (
-        select(func.max(SC.c.year))
-        .select_from(Household)
-        .join(SC, SC.c.household_id == Household.id)
-        .where(within(place))
-    )
-    year = session.exec(stmt).one()
+    year = session.exec(_years_with_data(place).order_by(SC.c.year.desc())).first()
     return year if isinstance(year, int) else today_in_vietnam().year
 
 
-def first_year_with_data(session: Session, place: Place | None) -> int | None:
-    stmt = (
-        select(func.min(SC.c.year))
+def _years_with_data(place: Place | None):
+    """The years of the changes of the households in scope, for ORDER BY … LIMIT 1: the
+    database walks the year index from one end and stops at the first household in scope,
+    where max()/min() over a join would read every change of the province."""
+    return (
+        select(SC.c.year)
         .select_from(Household)
         .join(SC, SC.c.household_id == Household.id)
         .where(within(place))
+        .limit(1)
     )
-    year = session.exec(stmt).one()
+
+
+def first_year_with_data(session: Session, place: Place | None) -> int | None:
+    year = session.exec(_years_with_data(place).order_by(SC.c.year)).first()
     return year if isinstance(year, int) else None

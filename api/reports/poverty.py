@@ -53,7 +53,7 @@ def rate_counts(
     ethnicity: str | None = None,
 ) -> list[tuple[Any, dict[str, int]]]:
     """(key, counts) per group, or one (None, counts) without grouping: one GROUP BY query."""
-    status = status_in_year(year)
+    status = status_in_year(year, place)
     key = grouping.key if grouping is not None else None
     measures = (
         func.count(Household.id),

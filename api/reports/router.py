@@ -13,7 +13,7 @@ from api.db import SessionDep
 from api.deps import Admin, Reader
 from api.models import Target
 from api.people.stability import stability_report
-from api.reports import field, poverty, supports, targets
+from api.reports import field, poverty, supports, targets, warning
 from api.reports.common import find_place
 from api.reports.schemas import (
     CoverageReport,
@@ -227,10 +227,10 @@ def read_early_warning(
     format: Format = "json",
 ):
     """Near-poor and escaped households by re-poverty risk, highest first, with the reasons."""
-    report = field.early_warning_report(
+    report = warning.early_warning_report(
         session, place_id=place_id, min_score=min_score, limit=limit
     )
-    return _answer(report, field.early_warning_table, format)
+    return _answer(report, warning.early_warning_table, format)
 
 
 # -- targets -----------------------------------------------------------------------------------

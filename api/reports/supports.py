@@ -172,7 +172,7 @@ def coverage_report(session: Session, *, year: int | None, place_id: str | None)
     least one support of it during the year (e.g. a health-insurance card)."""
     place = find_place(session, place_id)
     year = year or latest_year_with_data(session, place)
-    status = status_in_year(year)
+    status = status_in_year(year, place)
     needy = status.c.status.in_(("poor", "near_poor"))
     base = (
         select(Household.id, status.c.status)

@@ -49,24 +49,34 @@ def _open_assignments(session: Session, ids: list[str]) -> dict[str, str]:
     return dict(session.exec(stmt.execution_options(unscoped=True)).all())
 
 
-def _counts(session: Session, key, clauses, as_of: date) -> list[tuple[Any, int, int]]:
+def _counts(session: Session, clauses, as_of: date):
+    """(due, overdue) per person in charge and per place, from one GROUP BY on both."""
     overdue = func.sum(case((Household.next_visit_due_on < as_of, 1), else_=0))
     stmt = (
-        select(key, func.count(Household.id), overdue)
+        select(Assignment.person_id, Household.place_id, func.count(Household.id), overdue)
         .select_from(Household)
         .outerjoin(
             Assignment,
             and_(Assignment.household_id == Household.id, Assignment.end_date.is_(None)),
         )
         .where(*clauses)
-        .group_by(key)
+        .group_by(Assignment.person_id, Household.place_id)
     )
-    return [(k, n, int(late or 0)) for k, n, late in session.exec(stmt)]
+    by_person: dict[Any, list[int]] = {}
+    by_place: dict[Any, list[int]] = {}
+    for person_id, place_id, count, late in session.exec(stmt):
+        for totals, key in ((by_person, person_id), (by_place, place_id)):
+            row = totals.setdefault(key, [0, 0])
+            row[0] += count
+            row[1] += int(late or 0)
+    return (
+        [(k, n, late) for k, (n, late) in by_person.items()],
+        [(k, n, late) for k, (n, late) in by_place.items()],
+    )
 
 
 def _summary(session: Session, clauses, as_of: date, persons: dict) -> dict[str, Any]:
-    by_person = _counts(session, Assignment.person_id, clauses, as_of)
-    by_place = _counts(session, Household.place_id, clauses, as_of)
+    by_person, by_place = _counts(session, clauses, as_of)
     missing = {k for k, _, _ in by_person if k and k not in persons}
     persons.update(persons_by_id(session, missing))
     stmt = select(Place.id, Place.name).where(Place.id.in_([k for k, _, _ in by_place]))

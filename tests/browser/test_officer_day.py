@@ -10,17 +10,17 @@ name fixed here, so the suite holds whichever demo data the server loads.
 import os
 import re
 import unicodedata
-from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from api.core.dates import today_in_vietnam
 from tests.browser.conftest import PHONE, sign_in
 
 SCREENSHOTS = os.environ.get("GIAMNGHEO_SCREENSHOTS")  # a folder: save the README's pictures
-# The forms start with today's date in Vietnam; the API checks "not in the future" against
-# the server's clock (UTC here), so the dates are typed as the server's today.
-SERVER_TODAY = date.today().isoformat()
+# The forms start with today's date in Vietnam and the API checks "not in the future" and
+# "not before the household existed" against it too; the test types the same day.
+SERVER_TODAY = today_in_vietnam().isoformat()
 NOT_YET_POOR = ("unclassified", "not_poor", "average")
 
 

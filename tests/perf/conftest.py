@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
+from api.core.dates import today_in_vietnam
 from api.main import create_app
 from api.models import (
     Agency,
@@ -25,7 +26,7 @@ from tests.api.conftest import *  # noqa: F403  (shared callers and records)
 from tests.api.conftest import unique_code
 from tests.conftest import make_settings
 
-TODAY = date.today()
+TODAY = today_in_vietnam()
 _refs = itertools.count(1)
 # Statements of the test's own transaction handling, not of the request.
 _NOT_QUERIES = ("SAVEPOINT", "RELEASE", "ROLLBACK")

@@ -13,8 +13,8 @@ EXPECTED = {
     "household detail": 4,  # caller, household, members, moves
     "timeline": 8,  # caller, household, then one per source: moves, review steps, status
     #                 changes, needs, visits, persons in charge
-    "visits due": 9,  # caller, place, page, last visits, persons in charge, persons,
-    #                   count by person, count by place, place names
+    "visits due": 8,  # caller, place, page, last visits, persons in charge, persons,
+    #                   counts by person and place, place names
     "supports list": 3,  # caller, place, the page
     "needs list": 3,  # caller, place, the page
     "poverty-rate report": 3,

@@ -2,12 +2,12 @@
 on both backends, idempotence, determinism, and derived fields as the services store them."""
 
 import functools
-from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from api.core.dates import today_in_vietnam
 from api.db import make_engine
 from api.demo import plan
 from api.demo.district import DEMO_PASSWORD, build_district, load_demo_district, write_district
@@ -87,7 +87,7 @@ def test_small_demo_in_a_transaction(db, settings, client, admin):
         )
     # What the services would store: the same due dates and early warnings again.
     ids = list(db.exec(select(Household.id)))
-    assert refresh_households(db, household_ids=ids, as_of=date.today()) == 0
+    assert refresh_households(db, household_ids=ids, as_of=today_in_vietnam()) == 0
     changes = db.exec(
         select(StatusChange.transition, func.count()).group_by(StatusChange.transition)
     ).all()

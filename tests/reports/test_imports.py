@@ -136,6 +136,20 @@ class TestGoodFile:
         assert db.get(Household, homes["SK-002"].id).head_name == "Nguyễn Văn Ân"
         assert count(db, AuditEntry, action="import:update") == 1
 
+    def test_a_blank_hamlet_moves_nobody_a_named_one_does(self, client, officer, commune, db, tree):
+        send(client, officer, workbook(GOOD), place=commune)
+        without = [[row[0], row[1], row[2], row[4]] for row in GOOD]
+        headers = ["STT", "Mã hộ", "Họ tên chủ hộ", "Dân tộc"]
+        report = send(client, officer, workbook(without, headers), place=commune).json()
+        assert report["stats"]["ignored"] == 3
+        moved = [row[:] for row in GOOD]
+        moved[2][3] = "Ấp Sóc Kha"  # SK-003 lived right in the commune
+        report = send(client, officer, workbook(moved), place=commune).json()
+        assert (report["stats"]["updated"], report["stats"]["ignored"]) == (1, 2)
+        home = db.execute(select(Household).where(Household.code == "SK-003")).scalar_one()
+        db.refresh(home)
+        assert home.place_id == tree["hamlet_a"]["id"]
+
     def test_validate_saves_nothing(self, client, officer, commune, db):
         report = send(client, officer, workbook(GOOD), place=commune, mode="validate").json()
         assert (report["status"], report["saved"], report["stats"]["created"]) == (
