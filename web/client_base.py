@@ -4,14 +4,25 @@ Errors arrive as RFC 9457 problem+json and become ``ApiError``; an API that cann
 reached (or a proxy saying so with 502/503/504) becomes ``ApiUnavailable``.
 """
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 import httpx
 
+if TYPE_CHECKING:
+    from web.reference_cache import ReferenceCache
+
 API_PREFIX = "/api/v1"
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+JSON = "application/json"
+REFERENCE_PATHS = tuple(f"{API_PREFIX}/{name}" for name in ("places", "ethnicities", "policies"))
+
+
+def is_reference_path(path: str) -> bool:
+    """The lists every screen names things from, which the web app may cache briefly."""
+    return any(path == p or path.startswith(p + "/") for p in REFERENCE_PATHS)
 
 
 @dataclass(frozen=True)
@@ -88,14 +99,40 @@ class BaseClient:
     """The API as seen by one officer: every call carries their bearer token and language."""
 
     def __init__(
-        self, http: httpx.AsyncClient, *, token: str | None = None, locale: str = "vi"
+        self,
+        http: httpx.AsyncClient,
+        *,
+        token: str | None = None,
+        locale: str = "vi",
+        cache: "ReferenceCache | None" = None,
     ) -> None:
         self._http = http
         self._headers = {"Accept-Language": locale}
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
+        self._cache = cache
+        self._caller = hashlib.sha256((token or "").encode()).hexdigest()
+        self._locale = locale
 
     async def _send(
+        self, method: str, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        if self._cache is None or not is_reference_path(url):
+            return await self._send_uncached(method, url, headers=headers, **kwargs)
+        if method != "GET":
+            self._cache.forget_caller(self._caller)
+        if method != "GET" or url not in REFERENCE_PATHS:  # one record: its ETag matters
+            return await self._send_uncached(method, url, headers=headers, **kwargs)
+        query = urlencode(sorted((kwargs.get("params") or {}).items()))
+        key = (self._caller, self._locale, f"{url}?{query}")
+        body = self._cache.get(key)
+        if body is not None:
+            return httpx.Response(200, content=body, headers={"Content-Type": JSON})
+        response = await self._send_uncached(method, url, headers=headers, **kwargs)
+        self._cache.put(key, response.content)
+        return response
+
+    async def _send_uncached(
         self, method: str, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
         try:

@@ -60,7 +60,10 @@ OfficerSession = Annotated[Session, Depends(require_officer)]
 
 def get_api(request: Request, session: OfficerSession) -> ApiClient:
     return ApiClient(
-        request.app.state.api_http, token=session.access_token, locale=locale_from(request)
+        request.app.state.api_http,
+        token=session.access_token,
+        locale=locale_from(request),
+        cache=request.app.state.reference_cache,
     )
 
 

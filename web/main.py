@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from web.deps import verify_csrf
 from web.errors import install_error_handlers
+from web.reference_cache import ReferenceCache
 from web.routes import (
     admin_agencies,
     admin_places,
@@ -69,6 +70,7 @@ def create_web_app(
     secure_cookies: bool = False,
     session_max_age: int = 8 * 3600,
     session_db: Path | None = None,
+    reference_ttl: float = 60.0,
 ) -> FastAPI:
     """The officers' web app, an ASGI app serving pages at "/" and assets at "/static"."""
     api_http = build_api_http_client(api_base_url=api_base_url, api_app=api_app)
@@ -90,6 +92,7 @@ def create_web_app(
         dependencies=[Depends(verify_csrf)],  # every route, so none can forget it
     )
     app.state.api_http = api_http
+    app.state.reference_cache = ReferenceCache(ttl=reference_ttl)
     # A session file lets every worker process see every session; memory is for one process.
     app.state.sessions = (
         SqliteSessionStore(session_db, max_age=session_max_age)

@@ -1,7 +1,7 @@
 """Reference data the screens show names from: places and ethnicities.
 
-Loaded per request for now (a few small calls); a short-lived cache can go here later
-without touching the routes.
+Loaded through the API client, whose short-lived per-caller cache (web/reference_cache.py)
+keeps most pages from asking the API for the same lists again.
 """
 
 import unicodedata
