@@ -13,6 +13,7 @@ from api.core.months import whole_months_between
 from api.models.categories import SUPPORT_CATEGORIES
 from api.models.visits import SHOCKS
 from api.risk.weights import Weights, load_weights
+from api.standards.engine import UnknownStandard, get_standard
 
 ESCAPES = ("escaped_poverty", "escaped_near_poverty")
 _SHOCK_NAMES = {code: (vi, en) for code, vi, en in SHOCKS}
@@ -68,6 +69,10 @@ def vnd_en(amount: int) -> str:
     return f"VND {amount:,}"
 
 
+def count_vi(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def day_vi(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -112,16 +117,28 @@ def _margin(facts: RiskFacts, w: Weights) -> RiskReason | None:
     points = round(
         w.margin_max * min(1, (w.margin_zero_at_pct - max(pct, 0)) / w.margin_zero_at_pct)
     )
-    std = f" ({facts.standard})" if facts.standard else ""
-    earned_vi, line_vi = f"{vnd_vi(income)}/người/tháng", f"chuẩn nghèo {vnd_vi(line)}{std}"
-    earned_en, line_en = f"{vnd_en(income)} per person per month", f"{vnd_en(line)}{std}"
+    std_vi, std_en = _citations(facts.standard)
+    earned_vi, line_vi = f"{vnd_vi(income)}/người/tháng", f"chuẩn nghèo {vnd_vi(line)}{std_vi}"
+    earned_en, line_en = f"{vnd_en(income)} per person per month", f"{vnd_en(line)}{std_en}"
     if income <= line:
         vi = f"Thu nhập bình quân {earned_vi} không vượt {line_vi}."
         en = f"Income of {earned_en} is not above the poverty line of {line_en}."
     else:
-        vi = f"Thu nhập bình quân {earned_vi} chỉ cao hơn {pct} % so với {line_vi}."
-        en = f"Income of {earned_en} is only {pct} % above the poverty line of {line_en}."
+        vi = f"Thu nhập bình quân {earned_vi} chỉ cao hơn {pct}% so với {line_vi}."
+        en = f"Income of {earned_en} is only {pct}% above the poverty line of {line_en}."
     return RiskReason("income_margin", points, vi, en)
+
+
+def _citations(code: str | None) -> tuple[str, str]:
+    """How a reason names the standard: its legal citation (" (QĐ 59/2015/QĐ-TTg)"), as
+    the classification reasons do, not the data file's code."""
+    if not code:
+        return "", ""
+    try:
+        standard = get_standard(code)
+    except UnknownStandard:
+        return f" ({code})", f" ({code})"
+    return f" ({standard.citation_vi})", f" ({standard.citation_en})"
 
 
 def _deprivations(facts: RiskFacts, w: Weights) -> RiskReason | None:
@@ -173,11 +190,11 @@ def _dependants(facts: RiskFacts, w: Weights) -> RiskReason | None:
     pct = round(100 * count / members)
     child, old = w.child_under_age, w.elderly_from_age
     vi = (
-        f"{count}/{members} thành viên ({pct} %) là người phụ thuộc: trẻ em dưới {child} tuổi, "
+        f"{count}/{members} thành viên ({pct}%) là người phụ thuộc: trẻ em dưới {child} tuổi, "
         f"người từ {old} tuổi trở lên hoặc không có khả năng lao động."
     )
     en = (
-        f"{count} of {members} members ({pct} %) are dependants: children under {child}, "
+        f"{count} of {members} members ({pct}%) are dependants: children under {child}, "
         f"people aged {old} or more, or people unable to work."
     )
     return RiskReason("dependants", w.dependants_max, vi, en)
@@ -190,7 +207,7 @@ def _overdue(facts: RiskFacts, w: Weights) -> RiskReason | None:
     points = min(w.overdue_max, w.overdue_points_per_month * math.ceil(days / 30))
     if points <= 0:
         return None
-    vi = f"Đã quá hạn thăm hộ {days} ngày (hạn ngày {day_vi(facts.due_on)})."
+    vi = f"Đã quá hạn thăm hộ {count_vi(days)} ngày (hạn ngày {day_vi(facts.due_on)})."
     late = _plural(days, "day")
     en = f"The follow-up visit is {late} overdue (it was due on {day_en(facts.due_on)})."
     return RiskReason("overdue_visit", points, vi, en)

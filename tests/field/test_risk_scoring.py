@@ -190,10 +190,10 @@ class TestSentences:
                 "The household escaped poverty only 5 months ago, on 15 Jan 2019.",
             ),
             "income_margin": (
-                "Thu nhập bình quân 770.000 ₫/người/tháng chỉ cao hơn 10 % so với chuẩn nghèo "
-                "700.000 ₫ (QD59-2015).",
-                "Income of VND 770,000 per person per month is only 10 % above the poverty "
-                "line of VND 700,000 (QD59-2015).",
+                "Thu nhập bình quân 770.000 ₫/người/tháng chỉ cao hơn 10% so với chuẩn nghèo "
+                "700.000 ₫ (QĐ 59/2015/QĐ-TTg).",
+                "Income of VND 770,000 per person per month is only 10% above the poverty "
+                "line of VND 700,000 (Decision 59/2015/QĐ-TTg).",
             ),
             "deprivations": (
                 "Hộ còn thiếu hụt 2 chỉ số dịch vụ xã hội cơ bản (HE2, WS2).",
@@ -205,9 +205,9 @@ class TestSentences:
                 "The visit on 3 Jun 2019 reported a shock: illness.",
             ),
             "dependants": (
-                "2/3 thành viên (67 %) là người phụ thuộc: trẻ em dưới 15 tuổi, người từ 60 "
+                "2/3 thành viên (67%) là người phụ thuộc: trẻ em dưới 15 tuổi, người từ 60 "
                 "tuổi trở lên hoặc không có khả năng lao động.",
-                "2 of 3 members (67 %) are dependants: children under 15, people aged 60 or "
+                "2 of 3 members (67%) are dependants: children under 15, people aged 60 or "
                 "more, or people unable to work.",
             ),
             "overdue_visit": (
