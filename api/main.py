@@ -64,7 +64,8 @@ reports for **sustainable poverty reduction** (giảm nghèo bền vững).
 * Errors are RFC 9457 `application/problem+json`.
 * Lists use keyset pagination: `page_size`, `page_token`, `next_page_token`, `Link: rel="next"`.
 * Reads carry a strong `ETag`; `PATCH`/`DELETE` need `If-Match` (428 without, 412 on mismatch).
-* `POST` accepts `Idempotency-Key`: a retry with the same key and body replays the answer.
+* `POST` accepts `Idempotency-Key`: a retry with the same key and body replays the answer
+  (except answers holding a new credential: those are never stored).
 """
 
 

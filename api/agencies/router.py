@@ -20,6 +20,7 @@ from api.agencies.schemas import (
 from api.auth.api_keys import SCOPES
 from api.auth.principal import Principal
 from api.core.etag import require_if_match, set_etag
+from api.core.idempotency import SecretAnswer
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
 from api.deps import READ_ROLES, Admin, SettingsDep, document_scopes, require_scope
@@ -92,7 +93,12 @@ def update_agency(
     return service.agency_public(session, agency)
 
 
-@router.post("/{agency_id}/keys", response_model=KeyCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{agency_id}/keys",
+    response_model=KeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
+)
 def create_key(
     agency_id: str,
     data: KeyCreate,
@@ -100,7 +106,11 @@ def create_key(
     settings: SettingsDep,
     principal: KeyManager,
 ):
-    """A new API key, shown once. Two keys may be live at once: create the new, switch, revoke."""
+    """A new API key, shown once. Two keys may be live at once: create the new, switch, revoke.
+
+    The answer holds the key, so it is never stored for an `Idempotency-Key`: a retry with
+    the same key creates another API key instead of replaying the first. If a retry follows
+    an answer that was lost, revoke the spare key (see GET …/keys)."""
     agency = service.get_agency_or_raise(session, agency_id, for_update=True)
     key, raw = service.create_key(
         session,

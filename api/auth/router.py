@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request, Response, status
 from api.audit.service import record_audit
 from api.auth import service, throttle
 from api.auth.principal import Principal
+from api.core.idempotency import SecretAnswer
 from api.db import SessionDep
 from api.deps import CurrentPrincipal, PasswordsDep, SettingsDep
 from api.errors import TooManyRequests, Unauthorized, problem_response
@@ -46,6 +47,7 @@ def _refused(error: Unauthorized | TooManyRequests):
 
 @router.post(
     "/token",
+    dependencies=[SecretAnswer],
     responses={
         401: {"description": "Wrong username or password"},
         429: {"description": "Too many failed logins: wait Retry-After seconds"},
@@ -61,7 +63,10 @@ def issue_token(
     grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ):
     """OAuth2 password flow: a bearer token for an officer. Repeated failures for a username
-    (or from one address) lock it for a while: 429 with Retry-After, whether it exists or not."""
+    (or from one address) lock it for a while: 429 with Retry-After, whether it exists or not.
+
+    The answer holds the token, so it is never stored for an `Idempotency-Key`: a retry
+    issues another token (end a spare one with POST /api/v1/auth/logout)."""
     keys = throttle.keys_for(username, request.client.host if request.client else None, settings)
     wait = throttle.locked_seconds(session, keys, now=utcnow())
     if wait:

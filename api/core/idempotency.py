@@ -7,15 +7,24 @@ died is taken over after `idempotency_lock_seconds`. 5xx, 409 and 429 answers ar
 so the client may retry them. The change and its stored answer commit in one transaction
 (get_session hands the request's session over), so a process killed between the two can
 never leave a change whose retry would run it a second time.
+
+An answer that carries a credential (an API key, a bearer token, a webhook signing secret)
+is never stored: credentials are shown once and kept only hashed, and a stored answer would
+hand the secret to whoever replays the key for a day. Such a route declares `SecretAnswer`
+and none of its answers is stored (errors included): its change commits together with the
+release of the key, so a retry runs again (and makes a new credential) instead of replaying
+the first one.
 """
 
 import hashlib
 import json
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
 from anyio import to_thread
+from fastapi import Depends
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -35,6 +44,28 @@ log = logging.getLogger("giamngheo.idempotency")
 _KEYS = IdempotencyRecord.__table__
 NOT_STORED = frozenset({409, 429})
 MAX_KEY_LENGTH = 255
+
+
+@dataclass
+class _AnswerKind:
+    """Set by the middleware for each keyed request; a route flips `secret` through
+    SecretAnswer (a context variable, since the route runs below the middleware)."""
+
+    secret: bool = False
+
+
+_answer_kind_var: ContextVar[_AnswerKind | None] = ContextVar("idempotent_answer", default=None)
+
+
+async def _mark_secret_answer() -> None:
+    # async: no I/O, so no thread-pool hand-over.
+    kind = _answer_kind_var.get()
+    if kind is not None:
+        kind.secret = True
+
+
+# In a route's `dependencies=[...]`: its answer holds a credential and is never stored.
+SecretAnswer = Depends(_mark_secret_answer)
 
 
 class IdempotencyMiddleware:
@@ -99,13 +130,16 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
 
         deferred = DeferredCommit()
+        kind = _AnswerKind()
         token = deferred_commit_var.set(deferred)
+        kind_token = _answer_kind_var.set(kind)
         try:
             await self.app(scope, receive, capture)
         except BaseException:
             await to_thread.run_sync(_abandon, state, record_id, deferred.session)
             raise
         finally:
+            _answer_kind_var.reset(kind_token)
             deferred_commit_var.reset(token)
         body = b"".join(chunks)
         status = start["status"] if start else 500
@@ -113,10 +147,13 @@ class IdempotencyMiddleware:
         if status >= 500 or status in NOT_STORED:
             await to_thread.run_sync(_abandon, state, record_id, deferred.session)
         else:
-            stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in raw_headers]
-            saved = await to_thread.run_sync(
-                _store, state, record_id, status, stored, body, deferred.session
-            )
+            if kind.secret:
+                saved = await to_thread.run_sync(_forget, state, record_id, deferred.session)
+            else:
+                stored = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in raw_headers]
+                saved = await to_thread.run_sync(
+                    _store, state, record_id, status, stored, body, deferred.session
+                )
             if not saved:
                 return await _problem(
                     send,
@@ -266,23 +303,30 @@ def _reserve(state, caller: str, key: str, fingerprint: str, session=None):
 def _store(state, record_id: str, status: int, headers: list, body: bytes, session) -> bool:
     """Keep the answer: in the request's own transaction when it handed its session over
     (change and answer commit together), else in a new one. False if the commit failed."""
+    keep = (
+        update(_KEYS)
+        .where(_KEYS.c.id == record_id)
+        .values(state="done", response_status=status, response_headers=headers, response_body=body)
+    )
+    return _commit_with(state, record_id, keep, session)
+
+
+def _forget(state, record_id: str, session) -> bool:
+    """An answer holding a credential: the change commits with the key released, nothing
+    of the answer kept. False if the commit failed."""
+    return _commit_with(state, record_id, delete(_KEYS).where(_KEYS.c.id == record_id), session)
+
+
+def _commit_with(state, record_id: str, statement, session) -> bool:
+    """Run `statement` on the key's record and commit it with the request's change."""
     if session is None:
         session = state.session_factory(write=True)
     try:
-        session.connection().execute(
-            update(_KEYS)
-            .where(_KEYS.c.id == record_id)
-            .values(
-                state="done",
-                response_status=status,
-                response_headers=headers,
-                response_body=body,
-            )
-        )
+        session.connection().execute(statement)
         session.commit()
         return True
     except SQLAlchemyError:
-        log.exception("storing an idempotent answer failed")
+        log.exception("finishing an idempotent request failed")
         session.rollback()
         _release(state, record_id)
         return False

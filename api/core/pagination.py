@@ -41,7 +41,8 @@ def _decode(token: str, size: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: a forged token of deeply nested brackets ("[[[[…").
         raise BadRequest("page_token is not a token this API issued.") from exc
     if not isinstance(values, list) or len(values) != size:
         raise BadRequest("page_token is not a token this API issued.")

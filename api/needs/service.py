@@ -27,6 +27,12 @@ def open_need(session: Session, *, principal: Principal, data: NeedCreate) -> Ne
     household = session.exec(select(Household).where(Household.id == data.household_id)).first()
     if household is None:
         raise ValidationFailed(f"Unknown household {data.household_id!r}.", pointer="/household_id")
+    if household.archived_at is not None:  # as for members and assessments: restore it first
+        raise Conflict(
+            "The household is archived; restore it before opening a need.",
+            detail_vi="Hộ đã được lưu trữ; hãy khôi phục hộ trước khi ghi nhận nhu cầu.",
+            errors=[{"pointer": "/household_id", "detail": "archived"}],
+        )
     need = Need(
         household_id=household.id,
         place_path=household.place_path,

@@ -21,7 +21,8 @@ router = APIRouter(prefix="/places", tags=["places"])
 
 @router.post("", response_model=PlacePublic, status_code=status.HTTP_201_CREATED)
 def create_place(data: PlaceCreate, session: SessionDep, principal: Writer, response: Response):
-    """Add a province, district, commune/ward/town or hamlet/quarter."""
+    """Add a province, district, commune/ward/town or hamlet/quarter. A commune officer adds
+    only hamlets and quarters in their commune (403 otherwise)."""
     place = service.create_place(session, principal=principal, data=data)
     set_etag(response, place)
     response.headers["Location"] = f"/api/v1/places/{place.id}"
@@ -81,7 +82,9 @@ def update_place(
     session: SessionDep,
     principal: Writer,
 ):
-    """Rename or close a unit (needs If-Match)."""
+    """Rename or close a unit (needs If-Match). A commune officer changes only the hamlets and
+    quarters strictly below their commune, never the commune itself or a unit above it (403);
+    the level of a unit never changes."""
     place = service.get_place_or_raise(session, place_id, for_update=True)
     require_if_match(request, place)
     place = service.update_place(session, principal=principal, place=place, data=data)

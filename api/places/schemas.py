@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from api.core.validation import invalid
+from api.core.validation import NameText, NameTextOrNone, invalid
 
 Level = Literal["province", "district", "commune", "ward", "town", "hamlet", "quarter"]
 Area = Literal["rural", "urban"]
@@ -14,7 +14,7 @@ Area = Literal["rural", "urban"]
 class PlaceBase(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NameText = Field(min_length=1, max_length=200)
     area: Area | None = None
     valid_from: date | None = None
     valid_to: date | None = None
@@ -41,7 +41,7 @@ class PlaceUpdate(BaseModel):
     code: str | None = Field(
         default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$"
     )
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: NameTextOrNone = Field(default=None, min_length=1, max_length=200)
     area: Area | None = None
     valid_from: date | None = None
     valid_to: date | None = None

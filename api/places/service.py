@@ -24,6 +24,9 @@ PARENT_LEVELS = {
     "hamlet": COMMUNE_LEVELS,
     "quarter": COMMUNE_LEVELS,
 }
+# A commune officer keeps the hamlets and quarters of their commune up to date; the units
+# above (whose area sets the poverty line) belong to the administrators.
+OFFICER_LEVELS = frozenset({"hamlet", "quarter"})
 
 
 def get_place_or_raise(session: Session, place_id: str, *, for_update: bool = False) -> Place:
@@ -73,6 +76,36 @@ def commune_of(session: Session, place: Place) -> Place | None:
     ).first()
 
 
+def _is_officer(principal: Principal) -> bool:
+    return principal.role == "commune_officer"
+
+
+def _strictly_below_own(principal: Principal, path: str) -> bool:
+    """Inside one of the caller's places but not that place itself."""
+    return any(path.startswith(p) and path != p for p in principal.place_paths or ())
+
+
+def _check_officer_may_add(principal: Principal, level: str) -> None:
+    if _is_officer(principal) and level not in OFFICER_LEVELS:
+        raise Forbidden(
+            "A commune officer can add only hamlets and quarters; provinces, districts and "
+            "communes are added by an administrator.",
+            detail_vi="Cán bộ xã chỉ được thêm ấp, khu phố; tỉnh, huyện, xã do quản trị viên thêm.",
+        )
+
+
+def _check_officer_may_change(principal: Principal, place: Place) -> None:
+    if not _is_officer(principal):
+        return
+    if place.level not in OFFICER_LEVELS or not _strictly_below_own(principal, place.path):
+        raise Forbidden(
+            "A commune officer can change only the hamlets and quarters of their commune; "
+            "the commune and the units above it are changed by an administrator.",
+            detail_vi="Cán bộ xã chỉ được sửa ấp, khu phố của xã mình; xã và các cấp trên "
+            "do quản trị viên sửa.",
+        )
+
+
 def _check_code_free(session: Session, code: str, *, except_id: str | None = None) -> None:
     stmt = select(Place.id).where(Place.code == code).execution_options(unscoped=True)
     existing = session.exec(stmt).first()
@@ -85,6 +118,7 @@ def _check_code_free(session: Session, code: str, *, except_id: str | None = Non
 
 def create_place(session: Session, *, principal: Principal, data: PlaceCreate) -> Place:
     """Add a unit under a parent the caller covers; levels must go downwards."""
+    _check_officer_may_add(principal, data.level)
     parent = None
     if data.parent_id:
         parent = find_visible_place(session, data.parent_id, pointer="/parent_id")
@@ -137,6 +171,7 @@ def update_place(
     """Rename, re-code, close (valid_to) or mark merged; the parent never changes."""
     if not principal.covers_path(place.path):
         raise Forbidden("You can only change places inside your own places.")
+    _check_officer_may_change(principal, place)
     before = snapshot(place)
     changes = data.model_dump(exclude_unset=True)
     if "code" in changes and changes["code"] != place.code:

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from api.core.validation import invalid
+from api.core.validation import NameText, NameTextOrNone, invalid
 
 Role = Literal["admin", "commune_officer", "auditor"]
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -16,7 +16,7 @@ class UserCreate(BaseModel):
 
     username: str = Field(pattern=USERNAME_PATTERN, description="Lower-case, 3-64 characters")
     password: SecretStr = Field(min_length=1, max_length=256)
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: NameText = Field(min_length=1, max_length=200)
     role: Role
     place_ids: list[str] = Field(default_factory=list, max_length=200)
 
@@ -24,7 +24,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: NameTextOrNone = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     is_active: bool | None = None
     place_ids: list[str] | None = Field(default=None, max_length=200)

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from api.auth.principal import Principal
 from api.core.etag import require_if_match, set_etag
+from api.core.idempotency import SecretAnswer
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
 from api.deps import SettingsDep, document_scopes, require_scope
@@ -27,7 +28,12 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 WebhookManager = Annotated[Principal, require_scope("webhooks:write", roles=("admin",))]
 
 
-@router.post("", response_model=EndpointWithSecret, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=EndpointWithSecret,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
+)
 def create_endpoint(
     data: EndpointCreate,
     session: SessionDep,
@@ -40,7 +46,11 @@ def create_endpoint(
     Deliveries carry the feed's envelope `{id, type, occurred_at, data}`, signed per Standard
     Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
     "id.timestamp.body">`). Answer 2xx within 10 s; anything else is retried with exponential
-    backoff and jitter; an endpoint failing for a day is disabled (re-enable it with PATCH)."""
+    backoff and jitter; an endpoint failing for a day is disabled (re-enable it with PATCH).
+
+    The answer holds the secret, so it is never stored for an `Idempotency-Key`: a retry
+    registers another endpoint with its own secret. If a retry follows an answer that was
+    lost, delete the spare endpoint (see GET /api/v1/webhooks)."""
     endpoint = service.create_endpoint(session, principal=principal, data=data, settings=settings)
     set_etag(response, endpoint)
     response.headers["Location"] = f"/api/v1/webhooks/{endpoint.id}"
@@ -94,11 +104,18 @@ def delete_endpoint(
     return Response(status_code=204)
 
 
-@router.post("/{endpoint_id}/rotate-secret", response_model=EndpointWithSecret)
+@router.post(
+    "/{endpoint_id}/rotate-secret", response_model=EndpointWithSecret, dependencies=[SecretAnswer]
+)
 def rotate_secret(
     endpoint_id: str, session: SessionDep, principal: WebhookManager, response: Response
 ):
-    """A new signing secret (shown once); the old one also signs for 24 hours."""
+    """A new signing secret (shown once); the old one also signs for 24 hours.
+
+    The answer holds the secret, so it is never stored for an `Idempotency-Key`: a retry
+    rotates again. Verify with the secret of the answer you received; if an earlier answer
+    was lost, the secret you had before it stops signing at once (the lost one took its
+    24-hour place)."""
     endpoint = service.get_endpoint_or_raise(session, endpoint_id, for_update=True)
     secret = service.rotate_secret(session, principal=principal, endpoint=endpoint)
     set_etag(response, endpoint)

@@ -32,7 +32,9 @@ MATRIX = {
     "POST /api/v1/places": "401 201 201 422 403 403 403",
     "GET /api/v1/places": "401 200 200 200 403 403 200",
     "GET /api/v1/places/{place_id}": "401 200 200 404 403 403 200",
-    "PATCH /api/v1/places/{place_id}": "401 200 200 404 403 403 403",
+    # officer_a 403: {place_id} is their own commune A, and a commune officer changes only
+    # the hamlets and quarters below it (the commune's area sets its poverty line).
+    "PATCH /api/v1/places/{place_id}": "401 200 403 404 403 403 403",
     "POST /api/v1/households": "401 201 201 422 403 403 403",
     "GET /api/v1/households": "401 200 200 200 403 403 200",
     "GET /api/v1/households/{household_id}": "401 200 200 404 403 403 200",
@@ -262,7 +264,7 @@ def bodies(w: dict) -> dict:
         "PATCH /api/v1/sponsors/{sponsor_id}": {"representative": "Kim Văn Phát"},
         "POST /api/v1/sponsorships": {
             "household_id": ids["household_a2_id"],
-            "start_date": "2026-01-01",
+            "start_date": TODAY,
             "pledges": [{"sponsor_id": ids["sponsor_id"], "items": "Giống lúa"}],
         },
         "PATCH /api/v1/sponsorships/{sponsorship_id}": {"goal": "Thoát nghèo năm 2027"},
