@@ -8,6 +8,7 @@ EVENT_TYPES: dict[str, str] = {
     "household.created": "household_id, code, commune_id",
     "household.updated": "household_id, changed (field names)",
     "household.archived": "household_id",
+    "household.restored": "household_id (an archived household is back on the register)",
     "household.status_changed": "household_id, from, to, transition",
     "assessment.recognised": "assessment_id, household_id, year, classification",
     "support.recorded": "support_id, household_id, policy_id, policy_code, category, status, …",

@@ -77,7 +77,11 @@ def list_households(
     ),
     year: int | None = Query(None, ge=2000, le=2100, description="Review year of `transition`"),
     archived: bool = Query(False, description="true lists archived households instead"),
-    q: str | None = Query(None, max_length=200, description="Name, code or 12-digit citizen ID"),
+    q: str | None = Query(
+        None,
+        max_length=200,
+        description="Name or code; a 12-digit citizen ID for roles that may reveal them",
+    ),
     sort: Literal["id", "-risk"] = Query(
         "id", description="-risk: highest re-poverty risk first, households not watched last"
     ),
@@ -111,7 +115,7 @@ def list_households(
             changes = changes.where(StatusChange.year == year)
         stmt = stmt.where(Household.id.in_(changes))
     if q and q.strip():
-        stmt = stmt.where(_matches(q.strip()))
+        stmt = stmt.where(_matches(q.strip(), by_citizen_id=views.may_reveal(principal)))
     order, key = [(Household.id, False)], None
     if sort == "-risk":
         order, key = [(RISK_ORDER, True), (Household.id, True)], _risk_key
@@ -140,9 +144,13 @@ def _risk_key(household: Household) -> list:
     return [-1 if score is None else score, household.id]
 
 
-def _matches(q: str):
-    """A 12-digit query is a citizen ID (exact); anything else searches names and codes."""
-    if len(q) == 12 and q.isdigit():
+def _matches(q: str, *, by_citizen_id: bool):
+    """A 12-digit query is a citizen ID (exact); anything else searches names and codes.
+
+    Only callers who may reveal citizen IDs may look households up by one: a hit would
+    otherwise confirm whose ID it is without the logged reveal. For the others a 12-digit
+    query is just text (a code may be all digits)."""
+    if by_citizen_id and len(q) == 12 and q.isdigit():
         holders = select(Member.household_id).where(Member.citizen_id == q)
         return Household.id.in_(holders)
     return Household.search_text.contains(fold(q), autoescape=True)

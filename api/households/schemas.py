@@ -12,7 +12,13 @@ from pydantic import (
 )
 
 from api.core.dates import today_in_vietnam
-from api.core.validation import invalid
+from api.core.validation import (
+    MultiLineTextOrNone,
+    NameText,
+    NameTextOrNone,
+    SingleLineTextOrNone,
+    invalid,
+)
 from api.households.citizen_id import citizen_id_problem
 from api.households.ethnicities import ETHNICITY_CODES
 from api.risk.schemas import RiskReasonPublic
@@ -37,9 +43,15 @@ def _known_ethnicity(value: str | None) -> str | None:
     return value
 
 
-def _registered_not_future(value: date | None) -> date | None:
+# The register starts with the twentieth century, like birth years (a typo guard).
+EARLIEST_REGISTRATION = date(1900, 1, 1)
+
+
+def _registered_in_range(value: date | None) -> date | None:
     if value is not None and value > today_in_vietnam():
         raise invalid("registered_on_in_future", "registered_on is in the future")
+    if value is not None and value < EARLIEST_REGISTRATION:
+        raise invalid("registered_on_too_early", "registered_on is before 1900-01-01")
     return value
 
 
@@ -52,7 +64,7 @@ def _birth_year_not_future(value: int | None) -> int | None:
 class MemberFields(BaseModel):
     model_config = STRICT
 
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: NameText = Field(min_length=1, max_length=200)
     gender: Gender
     birth_year: int = Field(ge=1900)
     relation: Relation
@@ -88,7 +100,7 @@ class MemberCreate(MemberFields):
 class MemberUpdate(BaseModel):
     model_config = STRICT
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: NameTextOrNone = Field(default=None, min_length=1, max_length=200)
     gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1900)
     relation: Relation | None = None
@@ -100,7 +112,7 @@ class MemberUpdate(BaseModel):
     can_work: bool | None = None
     disability: bool | None = None
     left_on: date | None = None
-    left_reason: str | None = Field(default=None, max_length=300)
+    left_reason: SingleLineTextOrNone = Field(default=None, max_length=300)
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
     _year = field_validator("birth_year")(_birth_year_not_future)
@@ -133,13 +145,13 @@ class HouseholdCreate(BaseModel):
 
     code: str = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
     place_id: str = Field(max_length=32)
-    head_name: str = Field(min_length=1, max_length=200)
+    head_name: NameText = Field(min_length=1, max_length=200)
     ethnicity: str = Field(max_length=32)
-    address: str | None = Field(default=None, max_length=300)
+    address: SingleLineTextOrNone = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
     meritorious_service: bool = False
     social_protection: bool = False
-    notes: str | None = Field(default=None, max_length=2000)
+    notes: MultiLineTextOrNone = Field(default=None, max_length=2000)
     registered_on: date = Field(
         default_factory=today_in_vietnam,
         description="First day on the register (reports count the household from its year)",
@@ -147,7 +159,7 @@ class HouseholdCreate(BaseModel):
     members: list[MemberCreate] = Field(default_factory=list, max_length=40)
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
-    _registered = field_validator("registered_on")(_registered_not_future)
+    _registered = field_validator("registered_on")(_registered_in_range)
 
     @field_validator("members")
     @classmethod
@@ -167,18 +179,18 @@ class HouseholdUpdate(BaseModel):
 
     code: str | None = Field(default=None, min_length=1, max_length=32, pattern=CODE_PATTERN)
     place_id: str | None = Field(default=None, max_length=32)
-    move_reason: str | None = Field(default=None, max_length=300)
-    head_name: str | None = Field(default=None, min_length=1, max_length=200)
+    move_reason: SingleLineTextOrNone = Field(default=None, max_length=300)
+    head_name: NameTextOrNone = Field(default=None, min_length=1, max_length=200)
     ethnicity: str | None = Field(default=None, max_length=32)
-    address: str | None = Field(default=None, max_length=300)
+    address: SingleLineTextOrNone = Field(default=None, max_length=300)
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE_OR_MASKED_PATTERN)
     meritorious_service: bool | None = None
     social_protection: bool | None = None
-    notes: str | None = Field(default=None, max_length=2000)
+    notes: MultiLineTextOrNone = Field(default=None, max_length=2000)
     registered_on: date | None = None
 
     _ethnicity = field_validator("ethnicity")(_known_ethnicity)
-    _registered = field_validator("registered_on")(_registered_not_future)
+    _registered = field_validator("registered_on")(_registered_in_range)
 
     @field_validator("code", "place_id", "head_name", "ethnicity", "registered_on")
     @classmethod

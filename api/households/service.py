@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
@@ -12,6 +13,7 @@ from api.core.text import fold, nfc
 from api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.events.service import append_event
 from api.households.citizen_id import citizen_id_problem, mask_citizen_id, mask_phone
+from api.households.history import carry_place_path
 from api.households.schemas import (
     HouseholdCreate,
     HouseholdUpdate,
@@ -80,11 +82,16 @@ def _household_place(session: Session, principal: Principal, place_id: str) -> P
 def _check_code_free(
     session: Session, *, commune_id: str, code: str, except_id: str | None = None
 ) -> None:
-    stmt = select(Household.id).where(Household.commune_id == commune_id, Household.code == code)
-    existing = session.exec(stmt.execution_options(unscoped=True)).first()
-    if existing is not None and existing != except_id:
+    """Codes are compared without case or surrounding spaces: "ha-05" is "HA-05" on paper."""
+    stmt = select(Household.id).where(
+        Household.commune_id == commune_id,
+        func.lower(func.trim(Household.code)) == code.strip().lower(),
+    )
+    taken = session.exec(stmt.execution_options(unscoped=True)).all()
+    if any(existing != except_id for existing in taken):
         raise Conflict(
             f"Household code {code!r} is already used in this commune.",
+            detail_vi=f"Mã hộ {code!r} đã được dùng trong xã này.",
             errors=[{"pointer": "/code", "detail": "already used in this commune"}],
         )
 
@@ -246,6 +253,7 @@ def _move(
     household.place_id = place.id
     household.place_path = place.path
     household.commune_id = commune.id
+    carry_place_path(session, household.id, place.path)  # its history moves with it
 
 
 def archive_household(
@@ -300,6 +308,14 @@ def restore_household(session: Session, *, principal: Principal, household: Hous
         after=snapshot(household),
         place_path=household.place_path,
     )
+    # Mirrors saw household.archived: without this they would keep it archived forever.
+    append_event(
+        session,
+        type="household.restored",
+        entity_id=household.id,
+        place_path=household.place_path,
+        data={"household_id": household.id},
+    )
     return household
 
 
@@ -328,13 +344,8 @@ def add_member(
 ) -> Member:
     """Add a person to a household."""
     _writable(principal, household)
-    if data.relation == "head" and any(
-        m.relation == "head" for m in current_members(session, household.id)
-    ):
-        raise Conflict(
-            "The household already has a head.",
-            errors=[{"pointer": "/relation", "detail": "the household already has a head"}],
-        )
+    if data.relation == "head":
+        _check_no_other_head(session, household, pointer="/relation")
     if data.citizen_id:
         _check_citizen_ids_free(session, {"/citizen_id": data.citizen_id})
     member = _new_member(household.id, data)
@@ -372,8 +383,7 @@ def update_member(
         if name in changes and changes[name] is None:
             raise ValidationFailed(f"{name} cannot be null.", pointer=f"/{name}")
     merged = {**member.model_dump(), **changes}
-    if merged["left_on"] and merged["left_on"] > today_in_vietnam():
-        raise ValidationFailed("left_on is in the future.", pointer="/left_on")
+    _check_left_on(merged, changes)
     if merged["citizen_id"] is not None:  # "" is no citizen ID either
         problem = citizen_id_problem(
             merged["citizen_id"], birth_year=merged["birth_year"], gender=merged["gender"]
@@ -384,13 +394,9 @@ def update_member(
             _check_citizen_ids_free(
                 session, {"/citizen_id": changes["citizen_id"]}, except_member_id=member.id
             )
-    if changes.get("relation") == "head" and any(
-        m.relation == "head" and m.id != member.id for m in current_members(session, household.id)
-    ):
-        raise Conflict(
-            "The household already has a head.",
-            errors=[{"pointer": "/relation", "detail": "the household already has a head"}],
-        )
+    if _becomes_current_head(merged, changes):
+        pointer = "/left_on" if member.relation == "head" else "/relation"
+        _check_no_other_head(session, household, pointer=pointer, except_id=member.id)
     for key, value in changes.items():
         setattr(member, key, nfc(value) if key == "full_name" else value)
     member.updated_at = utcnow()
@@ -398,6 +404,52 @@ def update_member(
     session.flush()
     _after_member_change(session, principal, household, "update", before, member)
     return member
+
+
+def _check_left_on(merged: dict, changes: dict) -> None:
+    """A member leaves after being born and not after today."""
+    left_on = merged["left_on"]
+    if left_on is None:
+        return
+    if left_on > today_in_vietnam():
+        raise ValidationFailed(
+            "left_on is in the future.",
+            pointer="/left_on",
+            detail_vi="Ngày rời hộ ở tương lai.",
+        )
+    if left_on.year < merged["birth_year"]:
+        pointer = "/left_on" if "left_on" in changes else "/birth_year"
+        raise ValidationFailed(
+            f"left_on ({left_on}) is before the member's birth year ({merged['birth_year']}).",
+            pointer=pointer,
+            detail_vi=f"Ngày rời hộ ({left_on}) trước năm sinh ({merged['birth_year']}).",
+        )
+
+
+def _becomes_current_head(merged: dict, changes: dict) -> bool:
+    """Made head, or back in the household as head (left_on cleared): one head at most."""
+    is_current_head = merged["relation"] == "head" and merged["left_on"] is None
+    return is_current_head and ("relation" in changes or "left_on" in changes)
+
+
+def _check_no_other_head(
+    session: Session, household: Household, *, pointer: str, except_id: str | None = None
+) -> None:
+    """A household has at most one current member with relation head."""
+    heads = [
+        m.id
+        for m in current_members(session, household.id)
+        if m.relation == "head" and m.id != except_id
+    ]
+    if heads:
+        raise Conflict(
+            f"The household already has a head (member {heads[0]}); mark them as left or "
+            "change their relation first.",
+            detail_vi=f"Hộ đã có chủ hộ (thành viên {heads[0]}); hãy ghi nhận người đó đã rời "
+            "hộ hoặc đổi quan hệ trước.",
+            errors=[{"pointer": pointer, "detail": "the household already has a head"}],
+            conflicting_member_id=heads[0],
+        )
 
 
 def _after_member_change(session, principal, household, action, before, member) -> None:

@@ -71,6 +71,11 @@ def household_detail(
     return HouseholdDetail.model_validate(data)
 
 
+def may_reveal(principal: Principal) -> bool:
+    """Whether the caller's role works with citizen IDs in clear (and may look one up)."""
+    return principal.role in REVEAL_ROLES
+
+
 def authorize_reveal(
     session: Session,
     *,
@@ -83,7 +88,7 @@ def authorize_reveal(
     purpose; every such read is logged (who, which household, why)."""
     if not reveal:
         return False
-    if principal.role not in REVEAL_ROLES:
+    if not may_reveal(principal):
         raise Forbidden("Your role may not read unmasked citizen IDs or phone numbers.")
     if not purpose or not purpose.strip():
         raise ValidationFailed(

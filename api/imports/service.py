@@ -16,6 +16,7 @@ from api.core.etag import bump_version
 from api.core.text import fold
 from api.errors import Forbidden, NotFound, ValidationFailed
 from api.events.service import append_events
+from api.households.history import carry_place_path
 from api.imports import places as placing
 from api.imports import rows as planning
 from api.imports.columns import ERROR_HEADERS
@@ -146,9 +147,13 @@ def _error(sheet: Sheet, plan, column: int | None, vi: str, en: str) -> dict[str
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.date().strftime("%d/%m/%Y") if not value.time() else value.isoformat()
-    if isinstance(value, date):
+    """A cell as the errors file keeps it: dates as dd/mm/yyyy text.
+
+    The importer reads every date or datetime cell as its day (columns.text, columns.day), so
+    writing the day alone is what lets the corrected errors file be imported again; an ISO
+    datetime (2019-01-05T00:00:00) would be refused as not day/month/year.
+    """
+    if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     return value
 
@@ -291,6 +296,7 @@ def _update(session, principal, plan, audits, events, now) -> None:
             )
         )
         household.place_id, household.place_path = place_id, plan.place.path
+        carry_place_path(session, household.id, plan.place.path)  # its history follows
     for key, value in changes.items():
         setattr(household, key, value)
     _head(session, plan, household, now)
