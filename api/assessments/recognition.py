@@ -21,7 +21,7 @@ def recognise(
 ) -> StatusChange:
     """Record the status change, recompute the household's history, open needs."""
     if assessment.kind == "periodic":
-        _check_one_periodic(session, assessment)
+        check_one_periodic(session, assessment.household_id, assessment.year, assessment.id)
     change = StatusChange(
         household_id=household.id,
         assessment_id=assessment.id,
@@ -73,26 +73,47 @@ def recognise(
     return change
 
 
-def _check_one_periodic(session: Session, assessment: Assessment) -> None:
+def check_one_periodic(
+    session: Session,
+    household_id: str,
+    year: int,
+    except_id: str | None = None,
+    *,
+    pointer: str = "/step",
+) -> None:
+    """409 when the household already has a recognised periodic review for the year.
+
+    Called before anything is flushed: the unique index behind it would otherwise answer
+    first, with a generic conflict that does not say what is wrong.
+    """
     stmt = select(Assessment.id).where(
-        Assessment.household_id == assessment.household_id,
-        Assessment.year == assessment.year,
+        Assessment.household_id == household_id,
+        Assessment.year == year,
         Assessment.kind == "periodic",
         Assessment.state == "recognised",
-        Assessment.id != assessment.id,
     )
-    if session.exec(stmt).first() is not None:
+    if except_id is not None:
+        stmt = stmt.where(Assessment.id != except_id)
+    existing = session.exec(stmt).first()
+    if existing is not None:
         raise Conflict(
-            f"The household already has a recognised periodic review for {assessment.year}.",
-            errors=[{"pointer": "/step", "detail": "one recognised periodic review per year"}],
+            f"The household already has a recognised periodic review for {year} ({existing}); "
+            "a second one cannot be recognised. Record an ad-hoc review instead.",
+            detail_vi=(
+                f"Hộ đã có kết quả rà soát định kỳ năm {year} được công nhận ({existing}); "
+                "không thể công nhận thêm. Hãy ghi nhận rà soát thường xuyên."
+            ),
+            errors=[{"pointer": pointer, "detail": "one recognised periodic review per year"}],
         )
 
 
 def ordered_changes(session: Session, household_id: str) -> list[StatusChange]:
-    """The household's recognised changes in the order they took effect."""
+    """The household's recognised changes in review order: by year, then the date each took
+    effect within its year. The year comes first so that a mistyped or late date cannot move
+    one year's review before an earlier year's."""
     stmt = select(StatusChange).where(StatusChange.household_id == household_id)
     changes = list(session.exec(stmt))
-    return sorted(changes, key=lambda c: (c.effective_date, c.year, c.recognised_at, c.id))
+    return sorted(changes, key=lambda c: (c.year, c.effective_date, c.recognised_at, c.id))
 
 
 def rebuild_history(session: Session, household: Household) -> None:
@@ -101,22 +122,38 @@ def rebuild_history(session: Session, household: Household) -> None:
     Reviews may be recognised out of order (2018 entered before 2017), so the history is
     always rebuilt from the whole sequence rather than patched.
     """
+    changes = ordered_changes(session, household.id)
     history: list[str] = []
-    for change in ordered_changes(session, household.id):
+    for change in changes:
         change.previous_status = history[-1] if history else "unclassified"
         change.transition = yearly_transition(history=history, new_status=change.new_status)
         history.append(change.new_status)
-    latest = ordered_changes(session, household.id)[-1] if history else None
-    if latest is not None and (
-        household.status != latest.new_status
-        or household.without_labour_capacity != latest.without_labour_capacity
-    ):
-        household.status = latest.new_status
-        household.status_since = latest.effective_date
-        household.without_labour_capacity = latest.without_labour_capacity
-        household.updated_at = utcnow()
-        bump_version(household)
+    if changes:
+        _set_current_status(household, changes)
     session.flush()
+
+
+def _set_current_status(household: Household, changes: list[StatusChange]) -> None:
+    """The latest change's status, held since the first change of the unbroken run that ends
+    with it: recomputed every time, since a review slotted in between (2017 recognised after
+    2016 and 2018) moves the start of that run. A change of labour capacity starts a new run,
+    as it always has (the demo district, api/demo/reviews.py, stores the same)."""
+    latest = changes[-1]
+    current = (latest.new_status, latest.without_labour_capacity)
+    since = latest.effective_date
+    for change in reversed(changes):
+        if (change.new_status, change.without_labour_capacity) != current:
+            break
+        since = change.effective_date
+    if (household.status, household.without_labour_capacity, household.status_since) == (
+        *current,
+        since,
+    ):
+        return
+    household.status, household.without_labour_capacity = current
+    household.status_since = since
+    household.updated_at = utcnow()
+    bump_version(household)
 
 
 def open_needs_from_deprivations(

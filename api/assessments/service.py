@@ -1,8 +1,10 @@
 """Assessments: survey answers in, classification out, and the life cycle of a review."""
 
+from datetime import date
+
 from sqlmodel import Session, select
 
-from api.assessments import recognition
+from api.assessments import recognition, review_dates
 from api.assessments.schemas import AssessmentCreate, StepRequest, SurveyAnswers
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
@@ -100,6 +102,10 @@ def create_assessment(
     if household.archived_at is not None:
         raise Conflict("The household is archived.")
     standard = _standard_for(data.year, data.standard)
+    review_dates.check_survey_date(data.year, data.kind, data.survey_date)
+    if data.kind == "periodic":
+        # Refused now rather than at recognition: such a review could never be recognised.
+        recognition.check_one_periodic(session, household.id, data.year, pointer="/year")
     place = session.exec(select(Place).where(Place.id == household.place_id)).one()
     assessment = Assessment(
         household_id=household.id,
@@ -142,6 +148,7 @@ def update_assessment(
             f"Only a draft can be edited; this assessment is {assessment.state}.",
             errors=[{"pointer": "/state", "detail": assessment.state}],
         )
+    review_dates.check_survey_date(assessment.year, assessment.kind, data.survey_date)
     before = snapshot(assessment)
     _apply_answers(session, assessment, household, data)
     _touch(assessment)
@@ -175,13 +182,17 @@ def apply_step(
             errors=[{"pointer": "/step", "detail": f"not allowed from {assessment.state}"}],
         )
     before = snapshot(assessment)
-    details = _step_details(assessment, data)
+    details = _step_details(session, assessment, data)
+    if assessment.kind == "periodic" and data.step in ("surveyed", "recognised"):
+        # Before the flush below: the unique index would otherwise refuse a second recognised
+        # periodic review with a generic conflict; surveying one is refused just as early.
+        recognition.check_one_periodic(session, household.id, assessment.year, assessment.id)
     if data.step == "meeting":
         share = data.agreeing / data.attendees
         target = "agreed" if share >= MEETING_MAJORITY else "draft"  # re-survey under 50 %
         assessment.meeting_attendees, assessment.meeting_agreeing = data.attendees, data.agreeing
     elif data.step == "posted":
-        assessment.posted_on = data.posted_on or today_in_vietnam()
+        assessment.posted_on = date.fromisoformat(details["posted_on"])
     elif data.step == "recognised":
         assessment.decision_number = data.decision_number
         assessment.decision_date = data.decision_date
@@ -210,7 +221,7 @@ def apply_step(
     return assessment
 
 
-def _step_details(assessment: Assessment, data: StepRequest) -> dict:
+def _step_details(session: Session, assessment: Assessment, data: StepRequest) -> dict:
     """Check what each step needs; return what the step log keeps."""
     if data.step == "meeting":
         if data.attendees is None or data.agreeing is None:
@@ -223,26 +234,32 @@ def _step_details(assessment: Assessment, data: StepRequest) -> dict:
             "agreement_pct": round(100 * data.agreeing / data.attendees, 2),
         }
     if data.step == "recognised":
-        if not data.decision_number or not data.decision_date:
-            raise ValidationFailed(
-                "Recognition needs the commune chair's decision number and date.",
-                pointer="/decision_number" if not data.decision_number else "/decision_date",
-            )
-        if assessment.posted_on and data.decision_date < assessment.posted_on:
-            raise ValidationFailed(
-                "The decision predates the public posting.", pointer="/decision_date"
-            )
-        return {
-            "decision_number": data.decision_number,
-            "decision_date": data.decision_date.isoformat(),
-        }
+        return _decision_details(session, assessment, data)
     if data.step == "rejected":
         if not data.reason:
             raise ValidationFailed("Say why the assessment is rejected.", pointer="/reason")
         return {"reason": data.reason}
     if data.step == "posted":
-        return {"posted_on": (data.posted_on or today_in_vietnam()).isoformat()}
+        # Resolved once here: the step log and the assessment keep the same day.
+        posted_on = data.posted_on or today_in_vietnam()
+        review_dates.check_posted_on(assessment, posted_on)
+        return {"posted_on": posted_on.isoformat()}
     return {}
+
+
+def _decision_details(session: Session, assessment: Assessment, data: StepRequest) -> dict:
+    """Recognition needs the chair's decision, dated inside the review, after its posting and
+    in year order among the household's recognised reviews."""
+    if not data.decision_number or not data.decision_date:
+        raise ValidationFailed(
+            "Recognition needs the commune chair's decision number and date.",
+            pointer="/decision_number" if not data.decision_number else "/decision_date",
+        )
+    review_dates.check_decision(session, assessment, data.decision_date, data.effective_date)
+    return {
+        "decision_number": data.decision_number,
+        "decision_date": data.decision_date.isoformat(),
+    }
 
 
 def _touch(assessment: Assessment) -> None:

@@ -15,7 +15,13 @@ from api.events.service import append_event
 from api.models import Assignment, Person
 from api.models.base import utcnow
 from api.people.schemas import AssignmentCreate, AssignmentEnd
-from api.people.service import check_may_act, find_household, find_person, person_summary
+from api.people.service import (
+    check_may_act,
+    check_not_before_household,
+    find_household,
+    find_person,
+    person_summary,
+)
 
 
 def get_assignment_or_raise(
@@ -60,6 +66,7 @@ def create_assignment(
     """Put a person in charge of a household; one in force already is handed over."""
     _check_dates(data)
     household = find_household(session, data.household_id, pointer="/household_id")
+    check_not_before_household(session, household, data.start_date, pointer="/start_date")
     person = find_person(session, data.person_id, pointer="/person_id")
     check_may_act(session, person=person, household=household, pointer="/person_id")
     stmt = select(Assignment).where(Assignment.household_id == household.id)
@@ -73,6 +80,8 @@ def create_assignment(
             f"{person.full_name} is already in charge of this household.",
             errors=[{"pointer": "/person_id", "detail": f"already in charge ({current.id})"}],
         )
+    if handover:
+        _check_not_same_day(current, data.start_date)
     for other in history:
         if handover and other is current:
             continue
@@ -119,6 +128,27 @@ def create_assignment(
         },
     )
     return assignment
+
+
+def _check_not_same_day(current: Assignment, start_date: date) -> None:
+    """A handover on the day the current assignment started would leave it in force for no
+    day at all, and count as a change in the stability figures: it is a correction, not a
+    handover."""
+    if current.start_date != start_date:
+        return
+    raise Conflict(
+        f"The current assignment {current.id} also starts on {start_date.isoformat()}; "
+        "a handover the same day would leave it in force for no day at all. End the current "
+        "assignment first (ended on its start day, an entry made by mistake is not counted as "
+        "a change), then record the new one.",
+        detail_vi=(
+            f"Phân công hiện tại {current.id} cũng bắt đầu ngày {start_date.strftime('%d/%m/%Y')}; "
+            "bàn giao trong cùng ngày sẽ khiến phân công đó không có hiệu lực ngày nào. "
+            "Hãy kết thúc phân công hiện tại trước (kết thúc vào chính ngày bắt đầu nếu nhập nhầm; "
+            "khi đó không tính là một lần thay đổi), rồi ghi nhận phân công mới."
+        ),
+        errors=[{"pointer": "/start_date", "detail": f"same day as {current.id} started"}],
+    )
 
 
 def _end(session, principal, assignment: Assignment, end_date: date, reason: str) -> None:

@@ -1,5 +1,8 @@
 """People in charge: registering them, and whether one may act for a household."""
 
+from datetime import date
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
@@ -10,7 +13,7 @@ from api.core.text import fold, nfc
 from api.deps import WRITE_ROLES
 from api.errors import Conflict, NotFound, ValidationFailed
 from api.events.service import append_event
-from api.models import Assignment, Household, Person, User
+from api.models import Assessment, Assignment, Household, Person, StatusChange, User
 from api.models.base import utcnow
 from api.people.schemas import PersonCreate, PersonUpdate
 from api.places.service import find_visible_place
@@ -53,6 +56,45 @@ def find_household(session: Session, household_id: str, *, pointer: str) -> Hous
             "The household is archived.", errors=[{"pointer": pointer, "detail": "archived"}]
         )
     return household
+
+
+def existed_since(session: Session, household: Household) -> date:
+    """The earliest day the registry knows the household existed: its registration, or an
+    earlier recognised status or review year (histories are entered after the fact)."""
+    unscoped = {"unscoped": True}
+    first_change = session.scalar(
+        select(func.min(StatusChange.effective_date))
+        .where(StatusChange.household_id == household.id)
+        .execution_options(**unscoped)
+    )
+    first_year = session.scalar(
+        select(func.min(Assessment.year))
+        .where(Assessment.household_id == household.id)
+        .execution_options(**unscoped)
+    )
+    candidates = [household.registered_on, first_change]
+    candidates.append(date(first_year, 1, 1) if first_year else None)
+    return min(day for day in candidates if day is not None)
+
+
+def check_not_before_household(
+    session: Session, household: Household, day: date, *, pointer: str
+) -> None:
+    """Field work (visits, people in charge, sponsorships) cannot begin before the household
+    existed in the registry: 422 naming the field."""
+    since = existed_since(session, household)
+    if day >= since:
+        return
+    field = pointer.rsplit("/", 1)[-1]
+    raise ValidationFailed(
+        f"{field} {day.isoformat()} is before the household existed "
+        f"(known since {since.isoformat()}).",
+        pointer=pointer,
+        detail_vi=(
+            f"Ngày {day.strftime('%d/%m/%Y')} sớm hơn thời điểm hộ có trong sổ theo dõi "
+            f"(từ {since.strftime('%d/%m/%Y')})."
+        ),
+    )
 
 
 def check_may_act(session: Session, *, person: Person, household: Household, pointer: str) -> None:

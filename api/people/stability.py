@@ -55,7 +55,9 @@ def stability_report(
     rows = session.exec(stmt.where(Assignment.start_date <= last))
     in_force, assigned, seen, changes = set(), set(), set(), Counter()
     for hid, start, end in sorted(rows, key=lambda row: (row[0], row[1])):
-        if hid not in households:
+        if hid not in households or start == end:
+            # Ended on its start day: never in force (an entry made by mistake and cancelled),
+            # so neither a person in charge nor a change.
             continue
         if start <= as_of and (end is None or as_of < end):
             in_force.add(hid)

@@ -107,6 +107,36 @@ def _contributor(
     raise ValidationFailed("That sponsor is not part of this sponsorship.", pointer="/sponsor_id")
 
 
+def last_contribution_on(session: Session, sponsorship_id: str) -> date | None:
+    """The day the latest support counted for the sponsorship was delivered, if any."""
+    stmt = (
+        select(func.max(Support.delivered_on))
+        .join(SponsorshipContribution, SponsorshipContribution.support_id == Support.id)
+        .where(SponsorshipContribution.sponsorship_id == sponsorship_id)
+    )
+    return session.scalar(stmt.execution_options(**UNSCOPED))
+
+
+def _check_within_period(sponsorship: Sponsorship, support: Support) -> None:
+    """A support delivered outside the sponsorship's period was not given under it (the
+    period is half-open: end_date is the first day it no longer runs)."""
+    day = support.delivered_on
+    started, ended = sponsorship.start_date, sponsorship.end_date
+    if started <= day and (ended is None or day < ended):
+        return
+    until = f"until {ended.isoformat()}" if ended else "with no end yet"
+    until_vi = f"đến {ended.strftime('%d/%m/%Y')}" if ended else "chưa kết thúc"
+    raise ValidationFailed(
+        f"The support was delivered on {day.isoformat()}, outside the sponsorship "
+        f"(from {started.isoformat()} {until}).",
+        pointer="/support_id",
+        detail_vi=(
+            f"Khoản hỗ trợ được giao ngày {day.strftime('%d/%m/%Y')}, ngoài thời gian bảo trợ "
+            f"(từ {started.strftime('%d/%m/%Y')} {until_vi})."
+        ),
+    )
+
+
 def link_contribution(
     session: Session, *, principal: Principal, sponsorship: Sponsorship, data: ContributionCreate
 ) -> tuple[SponsorshipContribution, Support]:
@@ -127,6 +157,7 @@ def link_contribution(
         raise ValidationFailed(
             f"The support is {support.status}, not delivered.", pointer="/support_id"
         )
+    _check_within_period(sponsorship, support)
     pledge = _contributor(session, sponsorship, data.sponsor_id)
     stmt = select(SponsorshipContribution.sponsorship_id).where(
         SponsorshipContribution.support_id == support.id

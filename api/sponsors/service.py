@@ -1,5 +1,6 @@
 """Sponsors and sponsorships: "several well-off households help one household", "each mass
-organisation helps some households" (founding letter, point 2)."""
+organisation helps some households" (founding letter, point 2); when they may run is
+api/sponsors/periods.py."""
 
 from sqlmodel import Session, select
 
@@ -14,6 +15,7 @@ from api.models import Household, Sponsor, Sponsorship, SponsorshipPledge
 from api.models.base import utcnow
 from api.people.service import find_household
 from api.places.service import find_visible_place
+from api.sponsors import periods
 from api.sponsors.schemas import (
     PledgeCreate,
     SponsorCreate,
@@ -133,8 +135,7 @@ def create_sponsorship(
 ) -> Sponsorship:
     """One or more sponsors pledge help to one household for a period."""
     household: Household = find_household(session, data.household_id, pointer="/household_id")
-    if data.end_date is not None and data.end_date <= data.start_date:
-        raise ValidationFailed("end_date must be after start_date.", pointer="/end_date")
+    periods.check_period(session, household, data)
     seen: set[str] = set()
     for index, pledge in enumerate(data.pledges):
         pointer = f"/pledges/{index}/sponsor_id"
@@ -143,7 +144,10 @@ def create_sponsorship(
                 "A sponsor is listed twice; give one pledge each.", pointer=pointer
             )
         seen.add(pledge.sponsor_id)
-        _pledge_sponsor(session, pledge, pointer)
+        sponsor = _pledge_sponsor(session, pledge, pointer)
+        periods.check_no_overlap(
+            session, household.id, sponsor, data.start_date, data.end_date, pointer=pointer
+        )
     sponsorship = Sponsorship(
         household_id=household.id,
         place_path=household.place_path,
@@ -178,7 +182,7 @@ def add_pledge(
     """Another sponsor joins a sponsorship (one pledge per sponsor)."""
     if sponsorship.end_date is not None and sponsorship.end_date <= today_in_vietnam():
         raise Conflict("The sponsorship has ended.")
-    _pledge_sponsor(session, data, "/sponsor_id")
+    sponsor = _pledge_sponsor(session, data, "/sponsor_id")
     stmt = select(SponsorshipPledge.id).where(
         SponsorshipPledge.sponsorship_id == sponsorship.id,
         SponsorshipPledge.sponsor_id == data.sponsor_id,
@@ -188,6 +192,15 @@ def add_pledge(
             "This sponsor already pledged to this sponsorship.",
             errors=[{"pointer": "/sponsor_id", "detail": "already pledged"}],
         )
+    periods.check_no_overlap(
+        session,
+        sponsorship.household_id,
+        sponsor,
+        sponsorship.start_date,
+        sponsorship.end_date,
+        pointer="/sponsor_id",
+        except_id=sponsorship.id,
+    )
     pledge = _add_pledge(session, sponsorship, data)
     sponsorship.updated_at = utcnow()
     bump_version(sponsorship)
@@ -214,6 +227,8 @@ def update_sponsorship(
         raise ValidationFailed("end_date must be after start_date.", pointer="/end_date")
     if changes.get("end_date") and not (changes.get("end_reason") or sponsorship.end_reason):
         raise ValidationFailed("Say why the sponsorship ends.", pointer="/end_reason")
+    if "end_date" in changes and end_date != sponsorship.end_date:
+        periods.check_new_end(session, sponsorship, end_date)
     for key, value in changes.items():
         setattr(sponsorship, key, nfc(value) if isinstance(value, str) else value)
     if before == snapshot(sponsorship):

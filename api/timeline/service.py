@@ -25,7 +25,9 @@ def _at(value: date | datetime) -> datetime:
 
 
 def _registered(session: Session, household: Household) -> list[Entry]:
-    return [{"at": household.created_at, "kind": "registered", "code": household.code}]
+    # The day the household entered the registry, not the day its record was typed in: a
+    # register digitised later must still show "registered" before its first reviews.
+    return [{"at": _at(household.registered_on), "kind": "registered", "code": household.code}]
 
 
 def _moves(session: Session, household: Household) -> list[Entry]:
@@ -65,10 +67,13 @@ def _review_steps(session: Session, household: Household) -> list[Entry]:
 
 
 def _status_changes(session: Session, household: Household) -> list[Entry]:
+    # In review order (year, then effective date): changes of two years on one day keep the
+    # order of their years, since the timeline's sort keeps each source's order on a tie.
     rows = session.exec(
         select(StatusChange, Assessment)
         .join(Assessment, Assessment.id == StatusChange.assessment_id)
         .where(StatusChange.household_id == household.id)
+        .order_by(StatusChange.year, StatusChange.effective_date, StatusChange.recognised_at)
     )
     return [
         {

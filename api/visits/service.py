@@ -1,8 +1,5 @@
 """Recording monitoring visits: who went, what they found, what comes next."""
 
-from datetime import date
-
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
@@ -10,9 +7,15 @@ from api.auth.principal import Principal
 from api.core.dates import today_in_vietnam
 from api.errors import NotFound, ValidationFailed
 from api.events.service import append_event
-from api.models import Assessment, Household, Need, Person, StatusChange, Visit
+from api.models import Household, Need, Person, Visit
 from api.people.assignments import persons_by_id
-from api.people.service import check_may_act, find_household, find_person, person_summary
+from api.people.service import (
+    check_may_act,
+    existed_since,
+    find_household,
+    find_person,
+    person_summary,
+)
 from api.visits.schemas import VisitCreate
 
 UNSCOPED = {"unscoped": True}
@@ -24,24 +27,6 @@ def get_visit_or_raise(session: Session, visit_id: str) -> Visit:
     if visit is None:
         raise NotFound(f"No visit with id {visit_id!r}.")
     return visit
-
-
-def existed_since(session: Session, household: Household) -> date:
-    """The earliest day the registry knows the household existed: its registration, or an
-    earlier recognised status or review year (histories are entered after the fact)."""
-    earliest = household.registered_on
-    first_change = session.scalar(
-        select(func.min(StatusChange.effective_date))
-        .where(StatusChange.household_id == household.id)
-        .execution_options(**UNSCOPED)
-    )
-    first_year = session.scalar(
-        select(func.min(Assessment.year))
-        .where(Assessment.household_id == household.id)
-        .execution_options(**UNSCOPED)
-    )
-    candidates = [earliest, first_change, date(first_year, 1, 1) if first_year else None]
-    return min(day for day in candidates if day is not None)
 
 
 def _check_dates(session: Session, household: Household, data: VisitCreate) -> None:

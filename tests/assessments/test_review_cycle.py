@@ -143,23 +143,16 @@ class TestLifeCycle:
         assert client.get(f"{base}/{aid}", headers=admin).json()["state"] == "surveyed"
 
     def test_second_recognised_periodic_review_for_a_year(self, client, household, admin):
+        """Refused at creation: it could never be recognised (tests/assessments/
+        test_review_dates.py covers one already under way when the first is recognised)."""
         hid = household["id"]
         recognise(client, admin, hid, 2016, POOR_2016)
         base = f"/api/v1/households/{hid}/assessments"
-        aid = client.post(base, json={"year": 2016, **NEAR_POOR_2017}, headers=admin).json()["id"]
-        for step in (
-            {"step": "surveyed"},
-            {"step": "meeting", "attendees": 2, "agreeing": 2},
-            {"step": "posted", "posted_on": "2016-12-01"},
-        ):
-            assert client.post(f"{base}/{aid}/steps", json=step, headers=admin).status_code == 200
-        refused = client.post(
-            f"{base}/{aid}/steps",
-            json={"step": "recognised", "decision_number": "2", "decision_date": "2016-12-12"},
-            headers=admin,
-        )
+        refused = client.post(base, json={"year": 2016, **NEAR_POOR_2017}, headers=admin)
         assert refused.status_code == 409
-        assert client.get(f"{base}/{aid}", headers=admin).json()["state"] == "posted"
+        assert refused.json()["errors"][0]["pointer"] == "/year"
+        assert "already has a recognised periodic review for 2016" in refused.json()["detail"]
+        assert len(client.get(base, headers=admin).json()["items"]) == 1
         assert client.get(f"/api/v1/households/{hid}", headers=admin).json()["status"] == "poor"
 
     def test_recognition_opens_needs_from_deprivations(self, client, household, admin):

@@ -13,6 +13,17 @@ from tests.field.conftest import count
 URL = "/api/v1/assignments"
 
 
+@pytest.fixture
+def make_household(make_household):
+    """Households registered in 2020: the assignments below start in 2025 and 2026, and none may
+    start before the household existed."""
+
+    def make(place_id, headers=None, **fields):
+        return make_household(place_id, headers, **{"registered_on": "2020-01-01", **fields})
+
+    return make
+
+
 def assign(client, headers, household_id, person_id, start, reason="Phân công", **extra):
     body = {
         "household_id": household_id,

@@ -1,9 +1,22 @@
 """/api/v1/persons: people in charge, with or without a login, scoped by their place."""
 
+import pytest
+
 from api.models import AuditEntry, Event, Person
 from tests.field.conftest import count
 
 URL = "/api/v1/persons"
+
+
+@pytest.fixture
+def make_household(make_household):
+    """Households registered in 2020: the assignments below start in 2026, and none may
+    start before the household existed."""
+
+    def make(place_id, headers=None, **fields):
+        return make_household(place_id, headers, **{"registered_on": "2020-01-01", **fields})
+
+    return make
 
 
 class TestCreatePerson:

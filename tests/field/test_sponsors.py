@@ -13,6 +13,17 @@ SHIPS = "/api/v1/sponsorships"
 
 
 @pytest.fixture
+def make_household(make_household):
+    """Households registered in 2020: the sponsorships below start in 2026, and none may
+    start before the household existed."""
+
+    def make(place_id, headers=None, **fields):
+        return make_household(place_id, headers, **{"registered_on": "2020-01-01", **fields})
+
+    return make
+
+
+@pytest.fixture
 def make_sponsor(client, admin, tree):
     def make(name="Hộ ông Kim Văn Phát", kind="well_off_household", place_id=None, headers=None):
         body = {"kind": kind, "name": name, "place_id": place_id or tree["hamlet_a"]["id"]}

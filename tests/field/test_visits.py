@@ -201,7 +201,8 @@ class TestDueList:
         self, client, tree, make_household, make_person, officer_person, officer, admin, db
     ):
         hamlet, other = tree["hamlet_a"]["id"], tree["hamlet_b"]["id"]
-        h1, h2, h3, h4, h6 = (make_household(hamlet) for _ in range(5))
+        # Registered in 2025: two of them get a person in charge from 2026-01-05.
+        h1, h2, h3, h4, h6 = (make_household(hamlet, registered_on="2025-01-01") for _ in range(5))
         h5 = make_household(other)
         for h, status, since in (
             (h1, "poor", date(2025, 12, 10)),  # due 2026-03-10: 83 days overdue

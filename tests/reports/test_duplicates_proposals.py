@@ -4,6 +4,7 @@
 import pytest
 from sqlalchemy import select
 
+from api.core.dates import today_in_vietnam
 from api.models import Assignment, AuditEntry, Household, Member, Need
 
 DUPLICATES = "/api/v1/duplicates"
@@ -122,7 +123,7 @@ class TestMerge:
             json={
                 "household_id": second["id"],
                 "person_id": person["id"],
-                "start_date": "2026-01-05",
+                "start_date": today_in_vietnam().isoformat(),
                 "reason": "Phân công",
             },
             headers=admin,
