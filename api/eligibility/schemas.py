@@ -22,7 +22,11 @@ class Eligibility(BaseModel):
     escaped: dict[str, date] = Field(
         description="escaped_poverty / escaped_near_poverty -> the date it took effect"
     )
-    flags: dict[str, bool]
+    flags: dict[str, bool] = Field(
+        description="Agencies: only the flags one of their active policies requires "
+        "(required_flags); officers: ethnic_minority, meritorious_service, social_protection, "
+        "without_labour_capacity"
+    )
     archived: bool
     evaluated_on: date
     policies: list[PolicyDecision]

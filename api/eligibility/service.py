@@ -64,7 +64,8 @@ def eligibility(
     if agency_id is not None:
         stmt = stmt.where(Policy.agency_id == agency_id)
     decisions = []
-    for policy in session.exec(stmt.order_by(Policy.agency_id, Policy.code)):
+    policies = list(session.exec(stmt.order_by(Policy.agency_id, Policy.code)))
+    for policy in policies:
         eligible, reasons = evaluate(
             eligible_statuses=policy.eligible_statuses,
             escaped_within_years=policy.escaped_within_years,
@@ -89,11 +90,22 @@ def eligibility(
         "status": facts.status,
         "status_since": facts.status_since,
         "escaped": facts.escaped,
-        "flags": facts.flags,
+        "flags": _flags_for(principal, facts.flags, policies),
         "archived": facts.archived,
         "evaluated_on": today,
         "policies": decisions,
     }
+
+
+def _flags_for(principal: Principal, flags: dict[str, bool], policies: list[Policy]) -> dict:
+    """The flags an agency's policies decide on, and no others (Law 91/2025: minimisation):
+    ethnicity, meritorious service or social protection of a household is sensitive data an
+    agency gets only as far as one of its own active policies' rules needs it. Officers and
+    admins keep every flag (their work covers every policy)."""
+    if principal.kind != "agency":
+        return flags
+    used = {flag for policy in policies for flag in policy.required_flags or ()}
+    return {name: value for name, value in flags.items() if name in used}
 
 
 def household_by_citizen_id(

@@ -95,9 +95,15 @@ class SubmissionPublic(BaseModel):
     place_id: str
     year: int
     state: Literal["consolidated", "approved", "rejected"]
-    proposals_count: int
-    total_budget_vnd: int
-    totals: dict[str, Any]
+    proposals_count: int = Field(description="Consolidated; once decided, the approved ones")
+    total_budget_vnd: int = Field(
+        description="Consolidated total; once decided, the approved proposals' total only"
+    )
+    totals: dict[str, Any] = Field(
+        description="by_category and by_place (approved ones once decided); after the "
+        "decision also submitted {proposals, budget_vnd, by_category, by_place} and rejected "
+        "{proposals, budget_vnd, proposal_ids}"
+    )
     note: str | None
     decision_number: str | None
     decision_note: str | None

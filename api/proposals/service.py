@@ -176,6 +176,7 @@ def consolidate(session: Session, *, principal: Principal, data) -> ProposalSubm
 
 
 def _totals(session: Session, submission: ProposalSubmission, proposals: list[Proposal]) -> None:
+    """The submission's count, total and breakdowns over these proposals."""
     by_category: dict[str, dict[str, Any]] = defaultdict(lambda: {"proposals": 0, "budget_vnd": 0})
     by_place: dict[str, dict[str, Any]] = defaultdict(lambda: {"proposals": 0, "budget_vnd": 0})
     for proposal in proposals:
@@ -230,6 +231,31 @@ def decide(
         _touch(proposal)
         session.flush()
         _audit(session, principal, "decide", "proposal", proposal, previous)
+    _decided_totals(session, submission, proposals)
     session.flush()
     _audit(session, principal, "decide", "proposal_submission", submission, before)
     return submission
+
+
+def _decided_totals(
+    session: Session, submission: ProposalSubmission, proposals: list[Proposal]
+) -> None:
+    """After the decision the count, total and breakdowns are those of the approved proposals
+    (what the committee funds); the consolidated figures stay under totals.submitted and the
+    refused ones under totals.rejected, so that no reader adds a rejected budget by mistake."""
+    submitted = {
+        "proposals": submission.proposals_count,
+        "budget_vnd": submission.total_budget_vnd,
+        **{k: v for k, v in submission.totals.items() if k in ("by_category", "by_place")},
+    }
+    refused = [p for p in proposals if p.state == "rejected"]
+    _totals(session, submission, [p for p in proposals if p.state == "approved"])
+    submission.totals = {
+        **submission.totals,
+        "submitted": submitted,
+        "rejected": {
+            "proposals": len(refused),
+            "budget_vnd": sum(p.budget_vnd for p in refused),
+            "proposal_ids": sorted(p.id for p in refused),
+        },
+    }

@@ -20,6 +20,7 @@ from api.core.dates import VIETNAM, today_in_vietnam
 from api.errors import NotFound
 from api.households.ethnicities import ETHNICITIES
 from api.models import Household, Place, StatusChange
+from api.standards.engine import NoStandardForYear, standard_for_year
 
 HUNDREDTH = Decimal("0.01")
 ETHNICITY_NAMES = {code: vi for code, vi, _ in ETHNICITIES}
@@ -107,12 +108,20 @@ def count_if(condition):
 
 
 def find_place(session: Session, place_id: str | None) -> Place | None:
-    """The report's place (any level, visible to the caller), else 404."""
+    """The report's place, inside the caller's places, else 404.
+
+    A commune officer sees the places above their commune by name (breadcrumbs), but a
+    report of the district would count only their commune under the district's name: a
+    place not inside the caller's places is not found, as everywhere else in the API."""
     if place_id is None:
         return None
     place = session.exec(select(Place).where(Place.id == place_id)).first()
-    if place is None:
-        raise NotFound(f"No place with id {place_id!r}.")
+    principal = session.info.get("principal")
+    if place is None or (principal is not None and not principal.covers_path(place.path)):
+        raise NotFound(
+            f"No place with id {place_id!r}.",
+            detail_vi=f"Không có địa bàn mã {place_id!r} trong phạm vi của bạn.",
+        )
     return place
 
 
@@ -191,6 +200,24 @@ def _years_with_data(place: Place | None):
         .where(within(place))
         .limit(1)
     )
+
+
+def data_year(session: Session, place: Place | None, year: int) -> int | None:
+    """The review year a report of `year` takes its statuses from: the latest review year up
+    to `year` of the households in scope (None before any review). Reports carry it so that
+    2023 answered from the 2018 review, or 2015 answered before any review, says so."""
+    found = session.exec(
+        _years_with_data(place).where(SC.c.year <= year).order_by(SC.c.year.desc())
+    ).first()
+    return found if isinstance(found, int) else None
+
+
+def standard_in_force(year: int) -> str | None:
+    """The code of the poverty standard governing reviews of `year` (None outside them)."""
+    try:
+        return standard_for_year(year).code
+    except NoStandardForYear:
+        return None
 
 
 def first_year_with_data(session: Session, place: Place | None) -> int | None:

@@ -16,6 +16,7 @@ from api.reports.common import (
     active_in_year,
     as_number,
     count_if,
+    data_year,
     find_place,
     latest_year_with_data,
     place_labels,
@@ -109,6 +110,7 @@ def visit_coverage_report(
     totals = tuple(sum(found.get(code, (0, 0, 0, 0))[i] for code, _ in GROUPS) for i in range(4))
     return {
         "year": year,
+        "data_year": data_year(session, place, year),
         "as_of": end,
         "quarters_ended": required,
         "place": place_public(place),

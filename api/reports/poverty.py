@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
+from api.errors import ValidationFailed
 from api.models import Household, Place
 from api.reports.common import (
     SC,
@@ -16,11 +17,13 @@ from api.reports.common import (
     ethnicity_grouping,
     ethnicity_label,
     find_place,
+    first_year_with_data,
     latest_year_with_data,
     place_grouping,
     place_labels,
     place_public,
     rate,
+    standard_in_force,
     status_in_year,
     within,
 )
@@ -52,7 +55,9 @@ def rate_counts(
     grouping: Grouping | None,
     ethnicity: str | None = None,
 ) -> list[tuple[Any, dict[str, int]]]:
-    """(key, counts) per group, or one (None, counts) without grouping: one GROUP BY query."""
+    """(key, counts) per group, or one (None, counts) without grouping: one GROUP BY query.
+    Besides COUNTS, counts["data_year"] is the latest review year the group's statuses come
+    from (None when none of its households had a review up to `year`)."""
     status = status_in_year(year, place)
     key = grouping.key if grouping is not None else None
     measures = (
@@ -60,6 +65,7 @@ def rate_counts(
         count_if(status.c.status == "poor"),
         count_if(status.c.status == "near_poor"),
         count_if((status.c.status == "poor") & status.c.without_labour_capacity),
+        func.max(status.c.change_year),
     )
     stmt = select(*((key,) if key is not None else ()), *measures).select_from(Household)
     if grouping is not None:
@@ -70,9 +76,17 @@ def rate_counts(
     if ethnicity is not None:
         stmt = stmt.where(Household.ethnicity == ethnicity)
     if key is None:
-        return [(None, dict(zip(COUNTS, map(int, session.exec(stmt).one()), strict=True)))]
+        return [(None, _counts(session.exec(stmt).one()))]
     rows = session.exec(stmt.group_by(key)).all()
-    return [(row[0], dict(zip(COUNTS, map(int, row[1:]), strict=True))) for row in rows]
+    return [(row[0], _counts(row[1:])) for row in rows]
+
+
+def _counts(values) -> dict[str, int | None]:
+    *counts, latest = values
+    return {
+        **dict(zip(COUNTS, map(int, counts), strict=True)),
+        "data_year": None if latest is None else int(latest),
+    }
 
 
 def poverty_rate_report(
@@ -88,21 +102,49 @@ def poverty_rate_report(
     year = year or latest_year_with_data(session, place)
     grouping = _grouping(by, place)
     groups = rate_counts(session, year=year, place=place, grouping=grouping, ethnicity=ethnicity)
-    if by == "ethnicity":
-        rows = [_rate_row(key, ethnicity_label(key), counts) for key, counts in groups]
-        rows.sort(key=lambda row: (-row["households"], row["label"]))
-    else:
-        labels = place_labels(session, [key for key, _ in groups])
-        rows = [_rate_row(key, labels.get(key, key), counts) for key, counts in groups]
-        rows.sort(key=lambda row: (row["label"], row["key"]))
+    # Read with the counts (no query of its own): the latest review behind these figures.
+    years = [counts.pop("data_year") for _, counts in groups]
+    source = max((y for y in years if y is not None), default=None)
     totals = {name: sum(counts[name] for _, counts in groups) for name in COUNTS}
-    return {
+    report = {
         "year": year,
+        "data_year": source,
+        "standard": standard_in_force(year),
         "place": place_public(place),
         "by": by,
         "ethnicity": ethnicity,
-        "rows": rows,
-        "total": _rate_row(None, TOTAL_LABEL, totals),
+    }
+    if source is None:
+        # Before any recognised review nobody has a status: "0 poor = 0.00 %" would be a
+        # figure nobody measured, so only the register's households are given.
+        return {**report, "rows": [], "total": _unmeasured_row(totals["households"])}
+    return {**report, "rows": _rate_rows(session, by, groups), "total": _total_row(totals)}
+
+
+def _rate_rows(session: Session, by: str, groups) -> list[dict[str, Any]]:
+    if by == "ethnicity":
+        rows = [_rate_row(key, ethnicity_label(key), counts) for key, counts in groups]
+        rows.sort(key=lambda row: (-row["households"], row["label"]))
+        return rows
+    labels = place_labels(session, [key for key, _ in groups])
+    rows = [_rate_row(key, labels.get(key, key), counts) for key, counts in groups]
+    rows.sort(key=lambda row: (row["label"], row["key"]))
+    return rows
+
+
+def _total_row(totals: dict[str, int]) -> dict[str, Any]:
+    return _rate_row(None, TOTAL_LABEL, totals)
+
+
+def _unmeasured_row(households: int) -> dict[str, Any]:
+    unknown = dict.fromkeys(("poor", "near_poor", "poor_without_labour_capacity"))
+    return {
+        "key": None,
+        "label": TOTAL_LABEL,
+        "households": households,
+        **unknown,
+        "poor_rate": None,
+        "near_poor_rate": None,
     }
 
 
@@ -149,19 +191,68 @@ def transitions_report(
     by: str,
 ) -> dict[str, Any]:
     """Households newly poor, re-poor, escaped… per year, or in one year by place or ethnicity.
-    A household with two changes of one kind in a year (ad-hoc, then periodic) counts once."""
+    A household with two changes of one kind in a year (ad-hoc, then periodic) counts once.
+
+    The first review year of the scope is the baseline: every household classified then
+    shows as newly poor or newly near-poor, which is the starting register, not new poverty.
+    Its rows are flagged `baseline` and left out of the total (unless the report covers only
+    the baseline, when the total is the baseline's, flagged too)."""
     place = find_place(session, place_id)
+    years = _transition_years(
+        session, place, by=by, year=year, from_year=from_year, to_year=to_year
+    )
+    grouping = None if by == "year" else _grouping(by, place)
+    counts = _transition_counts(session, place, years, grouping)
+    baseline = first_year_with_data(session, place)
     if by == "year":
-        last = to_year or year or latest_year_with_data(session, place)
-        first = from_year or year or last
-        years = (first, last)
-        key = SC.c.year
-        grouping = None
+        for each in range(years[0], years[1] + 1):
+            counts.setdefault(each, dict.fromkeys(TRANSITIONS, 0))
+        rows = [
+            {"key": y, "label": str(y), "baseline": y == baseline, **counts[y]}
+            for y in sorted(counts)
+        ]
     else:
+        in_baseline = years[0] == baseline
+        rows = _transition_rows(session, by, counts, baseline=in_baseline)
+    return {
+        "from_year": years[0],
+        "to_year": years[1],
+        "baseline_year": baseline,
+        "place": place_public(place),
+        "by": by,
+        "rows": rows,
+        "total": _transition_total(rows),
+    }
+
+
+def _transition_years(
+    session: Session,
+    place: Place | None,
+    *,
+    by: str,
+    year: int | None,
+    from_year: int | None,
+    to_year: int | None,
+) -> tuple[int, int]:
+    """The first and last year of the report; an inverted range is the caller's mistake."""
+    if by != "year":
         year = year or latest_year_with_data(session, place)
-        years = (year, year)
-        grouping = _grouping(by, place)
-        key = grouping.key
+        return year, year
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise ValidationFailed(
+            f"from_year {from_year} is after to_year {to_year}.",
+            pointer="/from_year",
+            detail_vi=f"Năm bắt đầu {from_year} sau năm kết thúc {to_year}.",
+        )
+    last = to_year or year or latest_year_with_data(session, place)
+    first = from_year or year or last
+    return first, max(first, last)  # from_year alone after the latest review: that year
+
+
+def _transition_counts(
+    session: Session, place: Place | None, years: tuple[int, int], grouping: Grouping | None
+) -> dict[Any, dict[str, int]]:
+    key = SC.c.year if grouping is None else grouping.key
     stmt = select(key, SC.c.transition, func.count(distinct(SC.c.household_id))).select_from(
         Household
     )
@@ -180,27 +271,29 @@ def transitions_report(
     counts: dict[Any, dict[str, int]] = {}
     for group, transition, count in session.exec(stmt):
         counts.setdefault(group, dict.fromkeys(TRANSITIONS, 0))[transition] = int(count)
-    if by == "year":
-        for each in range(years[0], years[1] + 1):
-            counts.setdefault(each, dict.fromkeys(TRANSITIONS, 0))
-        rows = [{"key": y, "label": str(y), **counts[y]} for y in sorted(counts)]
-    elif by == "ethnicity":
-        rows = [{"key": k, "label": ethnicity_label(k), **c} for k, c in counts.items()]
-        rows.sort(key=lambda row: row["label"])
+    return counts
+
+
+def _transition_rows(session: Session, by: str, counts, *, baseline: bool) -> list[dict]:
+    if by == "ethnicity":
+        labels = {k: ethnicity_label(k) for k in counts}
     else:
         labels = place_labels(session, counts)
-        rows = [{"key": k, "label": labels.get(k, k), **c} for k, c in counts.items()]
-        rows.sort(key=lambda row: (row["label"], row["key"]))
-    total = {"key": None, "label": TOTAL_LABEL}
-    total.update({t: sum(row[t] for row in rows) for t in TRANSITIONS})
-    return {
-        "from_year": years[0],
-        "to_year": years[1],
-        "place": place_public(place),
-        "by": by,
-        "rows": rows,
-        "total": total,
-    }
+    rows = [
+        {"key": k, "label": labels.get(k, k), "baseline": baseline, **c} for k, c in counts.items()
+    ]
+    rows.sort(key=lambda row: (row["label"], row["key"] or ""))
+    return rows
+
+
+def _transition_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    counted = [row for row in rows if not row["baseline"]]
+    only_baseline = bool(rows) and not counted
+    if only_baseline:
+        counted = rows
+    total = {"key": None, "label": TOTAL_LABEL, "baseline": only_baseline}
+    total.update({t: sum(row[t] for row in counted) for t in TRANSITIONS})
+    return total
 
 
 def transitions_table(report: dict[str, Any]) -> Table:
@@ -208,12 +301,16 @@ def transitions_table(report: dict[str, Any]) -> Table:
     span = f"{report['from_year']}-{report['to_year']}"
     if report["from_year"] == report["to_year"]:
         span = str(report["from_year"])
+    rows, kind = report["rows"], "text"
+    if report["by"] == "year":  # the year as a number in the sheet, "Tổng cộng" stays text
+        rows, kind = [{**row, "label": row["key"]} for row in rows], "year"
     return Table(
         title=f"Biến động hộ nghèo, hộ cận nghèo {span}",
         filename=f"bien-dong-ho-ngheo-{span}",
-        columns=[Column("label", first, "text")]
-        + [Column(code, header) for code, header in TRANSITION_COLUMNS],
-        rows=report["rows"],
+        columns=[Column("label", first, kind)]
+        + [Column(code, header) for code, header in TRANSITION_COLUMNS]
+        + [Column("baseline", "Năm gốc (không cộng vào tổng)", "text")],
+        rows=rows,
         total=report["total"],
         sheet="Biến động",
     )

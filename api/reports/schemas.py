@@ -24,15 +24,24 @@ class PovertyRateRow(BaseModel):
     key: str | None = Field(description="Place id or ethnicity code; null for the total")
     label: str
     households: int = Field(description="Active households in the year: the denominator")
-    poor: int
-    near_poor: int
+    poor: int | None = Field(description="Null when no review up to the year (data_year null)")
+    near_poor: int | None
     poor_rate: Rate = Field(description="Percent, two decimals, rounded half up")
     near_poor_rate: Rate
-    poor_without_labour_capacity: int
+    poor_without_labour_capacity: int | None
+
+
+DATA_YEAR = (
+    "The review year the statuses come from: the latest recognised review up to `year` in "
+    "scope; null before any review (then no rows, and null figures in the total)"
+)
+STANDARD = "The poverty standard governing reviews of `year` (null outside every standard)"
 
 
 class PovertyRateReport(BaseModel):
     year: int
+    data_year: int | None = Field(description=DATA_YEAR)
+    standard: str | None = Field(description=STANDARD)
     place: PlaceRef | None
     by: Literal["place", "ethnicity"]
     ethnicity: str | None
@@ -43,6 +52,11 @@ class PovertyRateReport(BaseModel):
 class TransitionRow(BaseModel):
     key: str | int | None
     label: str
+    baseline: bool = Field(
+        False,
+        description="The first review year of the scope: its newly poor are the starting "
+        "register, not new poverty, and the total leaves them out",
+    )
     newly_poor: int
     re_poor: int
     escaped_poverty: int
@@ -53,6 +67,7 @@ class TransitionRow(BaseModel):
 class TransitionsReport(BaseModel):
     from_year: int
     to_year: int
+    baseline_year: int | None = Field(description="The first review year of the scope")
     place: PlaceRef | None
     by: Literal["year", "place", "ethnicity"]
     rows: list[TransitionRow]
@@ -89,6 +104,7 @@ class CoverageRow(BaseModel):
 
 class CoverageReport(BaseModel):
     year: int
+    data_year: int | None = Field(description=DATA_YEAR)
     place: PlaceRef | None
     rows: list[CoverageRow]
 
@@ -123,6 +139,7 @@ class VisitCoverageRow(BaseModel):
 
 class VisitCoverageReport(BaseModel):
     year: int
+    data_year: int | None = Field(description=DATA_YEAR)
     as_of: date
     quarters_ended: int
     place: PlaceRef | None
@@ -220,7 +237,9 @@ class ProgressRow(BaseModel):
     count: int | None
     actual_rate: Rate
     gap: Rate = Field(description="actual_rate - max_rate, percentage points")
-    years_left: int | None
+    years_left: int | None = Field(
+        description="Reviews still to come up to the target's year; 0 once that year is over"
+    )
     yearly_pace_needed: Rate = Field(description="Percentage points a year to reach the target")
     baseline_year: int | None
     baseline_rate: Rate
@@ -228,7 +247,10 @@ class ProgressRow(BaseModel):
     households_to_exit: int | None = Field(
         description="How many fewer households of the kind would meet the target today"
     )
-    status: Literal["reached", "on_track", "behind", "missed", "no_data"]
+    status: Literal["reached", "on_track", "behind", "missed", "no_data"] = Field(
+        description="Once the target's year is over: reached or missed from that year's "
+        "review, no_data when that year has none"
+    )
 
 
 class ProgressReport(BaseModel):

@@ -16,6 +16,7 @@ from api.reports.common import (
     active_in_year,
     as_number,
     count_if,
+    data_year,
     find_place,
     latest_year_with_data,
     place_public,
@@ -224,7 +225,8 @@ def coverage_report(session: Session, *, year: int | None, place_id: str | None)
                 "near_poor_rate": as_number(rate(counts["near_poor"], denominators["near_poor"])),
             }
         )
-    return {"year": year, "place": place_public(place), "rows": rows}
+    source = data_year(session, place, year)
+    return {"year": year, "data_year": source, "place": place_public(place), "rows": rows}
 
 
 def coverage_table(report: dict[str, Any]) -> Table:

@@ -15,16 +15,25 @@ from openpyxl.styles import Font
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
-# Excel formats: rates are stored as fractions (0.1779) and shown as 17.79%.
-FORMATS = {"int": "#,##0", "vnd": "#,##0", "rate": "0.00%", "date": "dd/mm/yyyy", "text": "@"}
-WIDTHS = {"text": 28, "int": 14, "vnd": 18, "rate": 12, "date": 12}
+# Excel formats. Rates are the same numbers as in JSON and CSV (17.79 under a "(%)"
+# header), never fractions: a reader who sums or copies cells gets the report's figures.
+# Years are plain numbers (2018, not 2,018 nor the text "2018").
+FORMATS = {
+    "int": "#,##0",
+    "vnd": "#,##0",
+    "rate": "0.00",
+    "year": "0",
+    "date": "dd/mm/yyyy",
+    "text": "@",
+}
+WIDTHS = {"text": 28, "int": 14, "vnd": 18, "rate": 12, "year": 10, "date": 12}
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str  # Vietnamese, as officers read it
-    kind: str = "int"  # text | int | vnd | rate | date
+    kind: str = "int"  # text | int | vnd | rate | year | date
 
 
 @dataclass
@@ -67,7 +76,7 @@ def _xlsx_value(value: Any, kind: str) -> Any:
     if value is None:
         return None
     if kind == "rate":
-        return float(value) / 100
+        return float(value)
     if isinstance(value, bool):
         return "có" if value else "không"
     return value

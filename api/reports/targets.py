@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
 from api.auth.principal import Principal
+from api.core.dates import today_in_vietnam
 from api.core.etag import bump_version
 from api.errors import Conflict, NotFound, ValidationFailed
 from api.models import Household, Place, Target
@@ -168,8 +169,16 @@ def _pace(gap: Decimal, years: int) -> Decimal:
     return (gap / years).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
-def progress_of(session: Session, target: Target, place: Place) -> dict[str, Any]:
-    """The latest actual rate up to the target's year, the gap, and the pace needed."""
+def progress_of(
+    session: Session, target: Target, place: Place, *, this_year: int | None = None
+) -> dict[str, Any]:
+    """The latest actual rate up to the target's year, the gap, and the pace needed.
+
+    Once the target's year is over (in Vietnam's calendar) the target is judged on that
+    year's review alone: reached or missed, or no_data when that year has no review; an
+    older review says nothing about whether the target was met."""
+    this_year = this_year or today_in_vietnam().year
+    passed = target.year < this_year
     maximum = from_hundredths(target.max_rate_hundredths)
     row: dict[str, Any] = {
         "target": target_public(target, place),
@@ -180,7 +189,7 @@ def progress_of(session: Session, target: Target, place: Place) -> dict[str, Any
         "count": None,
         "actual_rate": None,
         "gap": None,
-        "years_left": None,
+        "years_left": 0 if passed else None,
         "yearly_pace_needed": None,
         "baseline_year": None,
         "baseline_rate": None,
@@ -193,7 +202,9 @@ def progress_of(session: Session, target: Target, place: Place) -> dict[str, Any
         return row
     count, households, actual = _rate_of(session, place, year, target.kind)
     gap = actual - maximum
-    years_left = target.year - year
+    # Reviews still to come before the target: one a year after the latest one, and at
+    # most those from this year on (a review of last year not recorded will not come).
+    years_left = 0 if passed else target.year - max(year, this_year - 1)
     allowed = target.max_rate_hundredths * households // 10000
     row.update(
         actual_year=year,
@@ -204,16 +215,9 @@ def progress_of(session: Session, target: Target, place: Place) -> dict[str, Any
         years_left=years_left,
         households_to_exit=max(0, count - allowed),
     )
-    observed = None
-    first = first_year_with_data(session, place)
-    if first is not None and first < year:
-        _, _, baseline = _rate_of(session, place, first, target.kind)
-        observed = _pace(baseline - actual, year - first)
-        row.update(
-            baseline_year=first,
-            baseline_rate=as_number(baseline),
-            observed_yearly_pace=as_number(observed),
-        )
+    observed = _observed_pace(session, place, target.kind, year, actual, row)
+    if passed and year < target.year:
+        return row  # no review of the target's year: whether it was met is unknown
     if gap <= 0:
         row["status"] = "reached"
         return row
@@ -224,6 +228,23 @@ def progress_of(session: Session, target: Target, place: Place) -> dict[str, Any
     row["yearly_pace_needed"] = as_number(needed)
     row["status"] = "on_track" if observed is not None and observed >= needed else "behind"
     return row
+
+
+def _observed_pace(
+    session: Session, place: Place, kind: str, year: int, actual: Decimal, row: dict[str, Any]
+) -> Decimal | None:
+    """Points a year the rate fell from the first review to `year` (written into the row)."""
+    first = first_year_with_data(session, place)
+    if first is None or first >= year:
+        return None
+    _, _, baseline = _rate_of(session, place, first, kind)
+    observed = _pace(baseline - actual, year - first)
+    row.update(
+        baseline_year=first,
+        baseline_rate=as_number(baseline),
+        observed_yearly_pace=as_number(observed),
+    )
+    return observed
 
 
 def progress_report(
@@ -244,7 +265,12 @@ def progress_report(
         stmt = stmt.where(Target.kind == kind)
     targets = list(session.exec(stmt.order_by(Target.year, Target.place_path, Target.kind)))
     places = places_by_id(session, [t.place_id for t in targets])
-    rows = [progress_of(session, t, places[t.place_id]) for t in targets if t.place_id in places]
+    this_year = today_in_vietnam().year
+    rows = [
+        progress_of(session, t, places[t.place_id], this_year=this_year)
+        for t in targets
+        if t.place_id in places
+    ]
     return {"place": place_public(place), "rows": rows}
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from api.auth.principal import Principal
 from api.errors import BadRequest, Conflict, UnsupportedMediaType, ValidationFailed
 from api.supports.csv_input import parse_csv
-from api.supports.rules import existing_for, load_refs, prepare, unchanged
+from api.supports.rules import existing_for, load_refs, moved, prepare, unchanged
 from api.supports.schemas import SupportIn
 from api.supports.writes import Plan, write_plans
 
@@ -145,6 +145,10 @@ def run_bulk(
                 )
             continue
         plan = Plan(index=index, values=values, existing=existing_for(refs, values))
+        errors = moved(plan.existing, values) if plan.existing is not None else []
+        if errors:  # not the first of its ref either: a repeat fails the same way
+            results[index].update(outcome="failed", errors=errors)
+            continue
         first_by_ref[key] = plan
         plans.append(plan)
     failed = sum(1 for r in results if r.get("outcome") == "failed")

@@ -23,7 +23,8 @@ from api.supports.schemas import SupportIn
 BATCH = 1000
 MAX_ATTRIBUTES_BYTES = 8000
 EARLIEST = date(1990, 1, 1)
-# The columns a resend may change (the record's agency and external_ref stay).
+# The columns a resend writes (the record's agency and external_ref stay; household_id and
+# policy_id are written unchanged, see FIXED_FIELDS).
 VALUE_FIELDS = (
     "household_id",
     "policy_id",
@@ -37,6 +38,11 @@ VALUE_FIELDS = (
     "note",
     "need_id",
 )
+
+
+# What a record is about: a resend under the same external_ref may correct its values, but
+# never make it another household's or another policy's support (PATCH refuses these too).
+FIXED_FIELDS = ("household_id", "policy_id")
 
 
 def chunks(values: list, size: int = BATCH):
@@ -295,3 +301,20 @@ def unchanged(record: Any, values: dict[str, Any]) -> bool:
     if isinstance(record, dict):
         return all(record[name] == values[name] for name in VALUE_FIELDS)
     return all(getattr(record, name) == values[name] for name in VALUE_FIELDS)
+
+
+def moved(record: Any, values: dict[str, Any]) -> list[dict[str, str]]:
+    """The errors of a resend that would move a saved record to another household or policy
+    (empty when it names the same ones). Silently moving it would rewrite another household's
+    history; the agency must record the new support under its own external_ref."""
+    errors = []
+    for name in FIXED_FIELDS:
+        saved = record[name] if isinstance(record, dict) else getattr(record, name)
+        if saved != values[name]:
+            detail = (
+                f"external_ref {values['external_ref']!r} already names a support with "
+                f"{name} {saved!r}; a resend cannot change it to {values[name]!r}: record the "
+                "new support under another external_ref (and cancel the old one if wrong)"
+            )
+            errors.append({"pointer": f"/{name}", "detail": detail})
+    return errors

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from api.auth.principal import Principal
 from api.errors import Conflict, NotFound, ValidationFailed
 from api.models import Household, Place, Support
-from api.supports.rules import existing_for, load_refs, prepare
+from api.supports.rules import existing_for, load_refs, moved, prepare
 from api.supports.schemas import SupportIn, SupportUpdate
 from api.supports.writes import Plan, write_plans
 
@@ -36,6 +36,8 @@ def _save(session: Session, principal: Principal, item: SupportIn, *, existing=N
     if errors:
         _raise_invalid(errors)
     plan = Plan(index=0, values=values, existing=existing or existing_for(refs, values))
+    if plan.existing is not None:
+        _refuse_move(plan)
     write_plans(session, principal=principal, plans=[plan], refs=refs)
     if plan.outcome == "failed":
         raise Conflict(plan.errors[0]["detail"], errors=plan.errors)
@@ -44,6 +46,20 @@ def _save(session: Session, principal: Principal, item: SupportIn, *, existing=N
     # Updated in bulk SQL: read it again (an object already in the session is refreshed).
     support = session.get(Support, plan.support_id, populate_existing=True)
     return support, plan.outcome
+
+
+def _refuse_move(plan: Plan) -> None:
+    errors = moved(plan.existing, plan.values)
+    if errors:
+        ref = plan.values["external_ref"]
+        raise Conflict(
+            errors[0]["detail"],
+            errors=errors,
+            detail_vi=(
+                f"Mã tham chiếu {ref!r} đã dùng cho một hỗ trợ của hộ hoặc chính sách khác; "
+                "gửi lại không được đổi hộ, chính sách: hãy ghi hỗ trợ mới với mã tham chiếu khác."
+            ),
+        )
 
 
 def record_support(

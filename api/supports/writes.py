@@ -20,6 +20,7 @@ from api.supports.rules import (
     Refs,
     find_existing,
     lookups,
+    moved,
     unchanged,
 )
 
@@ -79,6 +80,8 @@ def _take_over_conflicts(session: Session, plans: list[Plan]) -> None:
             plan.errors = [
                 {"pointer": "/external_ref", "detail": "already used by a record you cannot see"}
             ]
+        elif errors := moved(plan.existing, plan.values):
+            plan.outcome, plan.errors = "failed", errors  # saved meanwhile for another one
 
 
 def _lock(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -113,12 +113,8 @@ class TestHouseholdEligibility:
         body = response.json()
         assert body["status"] == "near_poor"
         assert body["escaped"] == {"escaped_poverty": "2025-12-10"}
-        assert body["flags"] == {
-            "ethnic_minority": True,
-            "meritorious_service": False,
-            "social_protection": False,
-            "without_labour_capacity": False,
-        }
+        # Only the flags the bank's own policies require (VAY-DTTS): data minimisation.
+        assert body["flags"] == {"ethnic_minority": True, "meritorious_service": False}
         decisions = {p["code"]: (p["eligible"], p["reasons"]) for p in body["policies"]}
         assert decisions == {
             "VAY-HN": (False, ["status_not_eligible"]),

@@ -5,6 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from api.core.dates import today_in_vietnam
 from tests.reports.conftest import REPORTS, households, recognise
 
 TARGETS = "/api/v1/targets"
@@ -38,7 +39,10 @@ class TestTransitions:
         assert [rows[y]["re_poor"] for y in (2016, 2017, 2018)] == [0, 0, 1]
         assert [rows[y]["escaped_poverty"] for y in (2016, 2017, 2018)] == [0, 2, 2]
         assert [rows[y]["escaped_near_poverty"] for y in (2016, 2017, 2018)] == [0, 1, 0]
-        assert body["total"]["newly_poor"] == 5
+        # 2016 is the first review: the baseline register, not new poverty.
+        assert [rows[y]["baseline"] for y in (2016, 2017, 2018)] == [True, False, False]
+        assert body["baseline_year"] == 2016
+        assert body["total"]["newly_poor"] == 1
 
     def test_one_year_by_place_and_export(self, client, admin, history, tree):
         params = {"year": 2018, "by": "place", "format": "xlsx"}
@@ -51,8 +55,9 @@ class TestTransitions:
             "Hộ thoát nghèo",
             "Hộ cận nghèo phát sinh",
             "Hộ thoát cận nghèo",
+            "Năm gốc (không cộng vào tổng)",
         )
-        assert rows[1] == ("Hòa Ân", 0, 1, 2, 0, 0)
+        assert rows[1] == ("Hòa Ân", 0, 1, 2, 0, 0, "không")
 
 
 def _create(client, headers, place_id, **fields):
@@ -105,26 +110,44 @@ class TestTargets:
 
 class TestProgress:
     def test_gap_and_pace(self, client, admin, history, tree):
-        _create(client, admin, tree["district"]["id"], max_rate=4)
+        later = today_in_vietnam().year + 4
+        _create(client, admin, tree["district"]["id"], year=later, max_rate=4)
         _create(client, admin, tree["district"]["id"], year=2018, max_rate=20, kind="poor")
         body = client.get(f"{REPORTS}/progress", headers=admin).json()
         by_year = {row["target"]["year"]: row for row in body["rows"]}
-        row = by_year[2020]
-        # 2018: 2 poor of 10 = 20 %; 4 % by 2020: 16 points in 2 years; 2016 was 40 %.
+        row = by_year[later]
+        # 2018: 2 poor of 10 = 20 %; 4 % in 4 years: 16 points over the 5 reviews still to
+        # come (this year's and the next four); 2016 was 40 %.
         assert (row["actual_year"], row["households"], row["count"]) == (2018, 10, 2)
-        assert (row["actual_rate"], row["gap"], row["years_left"]) == (20.0, 16.0, 2)
-        assert (row["yearly_pace_needed"], row["baseline_rate"]) == (8.0, 40.0)
+        assert (row["actual_rate"], row["gap"], row["years_left"]) == (20.0, 16.0, 5)
+        assert (row["yearly_pace_needed"], row["baseline_rate"]) == (3.2, 40.0)
         assert (row["observed_yearly_pace"], row["status"]) == (10.0, "on_track")
         assert row["households_to_exit"] == 2  # 4 % of 10 households allows none
         assert (by_year[2018]["gap"], by_year[2018]["status"]) == (0.0, "reached")
+        assert by_year[2018]["years_left"] == 0
 
     def test_behind_and_missed(self, client, admin, history, tree):
-        _create(client, admin, tree["commune_a"]["id"], year=2019, max_rate=0)
+        this_year = today_in_vietnam().year
+        _create(client, admin, tree["commune_a"]["id"], year=this_year, max_rate=0)
         _create(client, admin, tree["commune_a"]["id"], year=2017, max_rate=1)
         rows = client.get(f"{REPORTS}/progress", headers=admin).json()["rows"]
         by_year = {row["target"]["year"]: row for row in rows}
-        assert (by_year[2019]["yearly_pace_needed"], by_year[2019]["status"]) == (20.0, "behind")
+        row = by_year[this_year]  # one review left (this year's) to go from 20 % to 0 %
+        assert (row["years_left"], row["yearly_pace_needed"], row["status"]) == (1, 20.0, "behind")
         assert (by_year[2017]["actual_rate"], by_year[2017]["status"]) == (30.0, "missed")
+        assert by_year[2017]["years_left"] == 0
+
+    def test_a_past_target_is_judged_on_its_own_year(self, client, admin, history, tree):
+        """2020 is over: the 2018 review cannot say whether 4 % was reached in 2020."""
+        _create(client, admin, tree["district"]["id"], year=2020, max_rate=4)
+        _create(client, admin, tree["district"]["id"], year=2018, max_rate=4, kind="near_poor")
+        rows = client.get(f"{REPORTS}/progress", headers=admin).json()["rows"]
+        by_year = {row["target"]["year"]: row for row in rows}
+        row = by_year[2020]
+        assert (row["status"], row["years_left"], row["actual_year"]) == ("no_data", 0, 2018)
+        assert row["yearly_pace_needed"] is None
+        # 2018's target, judged on 2018's review: 1 near-poor of 10 = 10 % > 4 %.
+        assert (by_year[2018]["status"], by_year[2018]["years_left"]) == ("missed", 0)
 
     def test_no_data_and_export(self, client, admin, tree):
         _create(client, admin, tree["commune_b"]["id"])
