@@ -10,9 +10,18 @@ from web.i18n import locale_from
 from web.security import CSRF_FORM_FIELD, CSRF_HEADER, UNSAFE_METHODS, csrf_token_matches
 from web.sessions import Session
 
+LOGIN_PATH = "/login"
+
 
 class LoginRequired(Exception):
-    """No signed-in officer (never signed in, session expired, or the API refused the token)."""
+    """No signed-in officer (never signed in, session expired, or the API refused the token).
+
+    ``expired`` says the officer had a session that is now gone, so the login page can say so.
+    """
+
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__()
+        self.expired = expired
 
 
 class CsrfRejected(Exception):
@@ -45,12 +54,24 @@ async def verify_csrf(request: Request, session: MaybeSession) -> None:
         form = await request.form()  # cached by Starlette, so the route can read it again
         value = form.get(CSRF_FORM_FIELD)
         sent = value if isinstance(value, str) else None
-    if session is None or not csrf_token_matches(sent, session.csrf_token):
+    if session is None or (not session.is_authenticated and request.url.path != LOGIN_PATH):
+        # The session is gone (expired, signed out elsewhere): no state to protect, and the
+        # officer's work is best saved by signing in again and coming back to the form. A
+        # forged token against a live session is still refused below.
+        raise LoginRequired(expired=True)
+    if not csrf_token_matches(sent, session.csrf_token):
         raise CsrfRejected()
 
 
-def require_officer(session: MaybeSession) -> Session:
-    if session is None or not session.is_authenticated:
+def had_session(connection: HTTPConnection) -> bool:
+    """The browser sent a genuine session cookie (signed by us), whatever became of it."""
+    return connection.app.state.session_cookie.session_id_from(connection) is not None
+
+
+def require_officer(request: Request, session: MaybeSession) -> Session:
+    if session is None:
+        raise LoginRequired(expired=had_session(request))
+    if not session.is_authenticated:
         raise LoginRequired()
     return session
 

@@ -11,13 +11,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from web.client_base import ApiError, ApiUnavailable
-from web.deps import CsrfRejected, LoginRequired, current_session
+from web.deps import LOGIN_PATH, CsrfRejected, LoginRequired, current_session
 from web.htmx import add_vary, redirect, wants_fragment
 from web.i18n import N_, locale_from, translations_for
 from web.rendering import base_context, render
 from web.security import UNSAFE_METHODS, apply_security_headers, safe_next_path
 
 logger = logging.getLogger(__name__)
+
+EXPIRED_PARAM = "expired"
 
 
 @dataclass(frozen=True)
@@ -74,32 +76,47 @@ def error_response(
     return add_vary(render(request, template, context, status_code=status_code))
 
 
-def _return_path(request: Request) -> str:
-    """Where to come back after signing in: this page, or for a form post the page it was on."""
+async def _return_path(request: Request) -> str:
+    """Where to come back after signing in: this page, or for a form post the page it was on
+    (never another site's page: the origin must be this host)."""
     if request.method not in UNSAFE_METHODS:
         query = request.url.query
-        return request.url.path + (f"?{query}" if query else "")
+        return safe_next_path(request.url.path + (f"?{query}" if query else ""))
+    if request.url.path == LOGIN_PATH:
+        # The login form itself: it already says where it was going.
+        form = await request.form()
+        value = form.get("next")
+        return safe_next_path(value if isinstance(value, str) else None)
     origin = request.headers.get("hx-current-url") or request.headers.get("referer") or ""
     parts = urlsplit(origin)
-    if parts.netloc != request.url.netloc:
+    if parts.scheme not in {"http", "https"} or parts.netloc != request.url.netloc:
+        return "/"
+    if parts.path == LOGIN_PATH:
         return "/"
     return safe_next_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
-def login_redirect(request: Request) -> Response:
+async def login_redirect(request: Request, *, expired: bool = False) -> Response:
+    """To the login page and back to ``next`` after; ``expired`` makes the login page say
+    the session ended (not shown to someone who never signed in)."""
     session = current_session(request)
     if session is not None and session.is_authenticated:
         # The API no longer accepts this token: forget it, keep nothing half signed in.
         request.app.state.sessions.delete(session.id)
-    next_path = _return_path(request)
-    query = "" if next_path == "/" else "?" + urlencode({"next": next_path})
-    response = redirect(request, f"/login{query}")
+        expired = True
+    next_path = await _return_path(request)
+    params = {} if next_path == "/" else {"next": next_path}
+    if expired:
+        params[EXPIRED_PARAM] = "1"
+    query = "?" + urlencode(params) if params else ""
+    response = redirect(request, f"{LOGIN_PATH}{query}")
     request.app.state.session_cookie.clear(response)
     return response
 
 
 async def on_login_required(request: Request, exc: Exception) -> Response:
-    return login_redirect(request)
+    assert isinstance(exc, LoginRequired)
+    return await login_redirect(request, expired=exc.expired)
 
 
 async def on_csrf_rejected(request: Request, exc: Exception) -> Response:
@@ -114,7 +131,7 @@ async def on_api_unavailable(request: Request, exc: Exception) -> Response:
 async def on_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     if exc.status == 401:
-        return login_redirect(request)
+        return await login_redirect(request)
     if exc.status == 403:
         return error_response(request, 403, FORBIDDEN)
     if exc.status == 404:

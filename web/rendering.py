@@ -46,8 +46,10 @@ def _number_filter(context: jinja2.runtime.Context, value: int | float | None) -
 
 
 @jinja2.pass_context
-def _percent_filter(context: jinja2.runtime.Context, value: float | None) -> str:
-    return format_percent(value, context["locale"])
+def _percent_filter(
+    context: jinja2.runtime.Context, value: float | None, decimals: int | None = None
+) -> str:
+    return format_percent(value, context["locale"], decimals)
 
 
 @jinja2.pass_context

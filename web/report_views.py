@@ -15,7 +15,7 @@ YEAR, PLACE, BY, RANGE, MIN_SCORE = "year", "place_id", "by", "range", "min_scor
 class Col:
     key: str
     title: str  # msgid
-    kind: str = "int"  # text, int, rate, money, label:<set>, reasons
+    kind: str = "int"  # text, int, rate, points, money, label:<set>, reasons
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ VIEWS = (
             Col("kind", N_("Kind"), "label:status"),
             Col("max_rate", N_("Target"), "rate"),
             Col("actual_rate", N_("Latest rate"), "rate"),
-            Col("gap", N_("Gap (points)"), "rate"),
+            Col("gap", N_("Gap (points)"), "points"),
             Col("yearly_pace_needed", N_("Yearly pace needed"), "rate"),
             Col("status", N_("Status"), "label:progress"),
         ),
@@ -162,7 +162,7 @@ VIEWS = (
         (
             Col("head_name", N_("Head of household"), "household"),
             Col("place", N_("Place"), "text"),
-            Col("status", N_("Status"), "label:status"),
+            Col("status", N_("Poverty status"), "label:status"),
             Col("risk_score", N_("Risk")),
             Col("reasons", N_("Reasons"), "reasons"),
             Col("person_in_charge", N_("Person in charge"), "text"),

@@ -16,8 +16,9 @@ class RateRow(ApiModel):
     key: str | None = None
     label: str
     households: int
-    poor: int
-    near_poor: int
+    # None before any recognised review: nobody has a status yet, so nothing was counted.
+    poor: int | None = None
+    near_poor: int | None = None
     poor_rate: float | None = None
     near_poor_rate: float | None = None
 

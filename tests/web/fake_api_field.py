@@ -254,6 +254,9 @@ def install_field_routes(app: FastAPI, state: FakeState) -> None:  # noqa: C901 
             errors = missing(body, "attendees", "agreeing")
             if errors:
                 return invalid(errors)
+            if body["agreeing"] > body["attendees"]:
+                detail = "More agreeing than attendees."
+                return invalid([{"pointer": "/agreeing", "detail": detail}])
         if step == "recognised":
             errors = missing(body, "decision_number", "decision_date")
             if errors:
@@ -266,6 +269,21 @@ def install_field_routes(app: FastAPI, state: FakeState) -> None:  # noqa: C901 
             start, end = STEPS[step]
             if record["state"] != start:
                 return problem(409, "Conflict", f"Cannot {step} a {record['state']} assessment.")
+            if step == "meeting":
+                record["meeting_attendees"] = body["attendees"]
+                record["meeting_agreeing"] = body["agreeing"]
+                if body["agreeing"] * 2 < body["attendees"]:
+                    end = "draft"  # fewer than half agreed: back to the survey
+            record["steps"].append(
+                {
+                    "step": step,
+                    "from_state": record["state"],
+                    "to_state": end,
+                    "actor_id": "u-1",
+                    "occurred_at": "2026-11-28T09:00:00Z",
+                    "details": {},
+                }
+            )
             record["state"] = end
         if step == "recognised":
             state.households[household_id]["status"] = record["classification"]

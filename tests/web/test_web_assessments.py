@@ -6,12 +6,14 @@ import httpx
 import pytest
 
 from tests.web.fake_api import FakeState
+from tests.web.fake_api_field import vietnam_today
 from tests.web.web_test_helpers import (
     HX,
     field_errors,
     hidden_value,
     input_value,
     section,
+    selected_option,
     text_of,
     ticked,
 )
@@ -46,6 +48,16 @@ def preview_class(fragment: str) -> str:
 
 
 class TestForm:
+    async def test_every_year_with_a_standard_is_offered_and_the_asked_one_chosen(
+        self, officer: httpx.AsyncClient
+    ) -> None:
+        page = (await officer.get(f"{FORM}?year=2023")).text
+        assert selected_option(page, "year") == "2023"
+        select = page.split('<select id="review-year" name="year">')[1].split("</select>")[0]
+        offered = re.findall(r'<option value="(\d{4})"', select)
+        this_year = vietnam_today().year
+        assert offered == [str(y) for y in range(min(this_year, 2026), 2021, -1)]
+
     async def test_lists_the_years_indicators_by_dimension(
         self, officer: httpx.AsyncClient
     ) -> None:
@@ -141,7 +153,7 @@ class TestSave:
         assert "Xác nhận hoàn tất khảo sát" in page
         facts = text_of(section(page, "result-heading"))
         assert "Thu nhập bình quân đầu người/tháng 1.200.000 ₫" in facts
-        assert "Số chỉ số thiếu hụt Bảo hiểm y tế; Chất lượng nhà ở; Diện tích nhà ở" in facts
+        assert "Các chỉ số thiếu hụt Bảo hiểm y tế; Chất lượng nhà ở; Diện tích nhà ở" in facts
 
     async def test_a_refusal_keeps_the_answers_and_says_why_beside_the_field(
         self, officer: httpx.AsyncClient, csrf: str
@@ -209,6 +221,49 @@ class TestSteps:
         assert field_errors(response.text, "agreeing") == ["Vui lòng nhập thông tin này."]
         assert input_value(response.text, "attendees") == "20"
 
+    async def test_a_failed_vote_sends_the_review_back_and_says_so(
+        self, officer: httpx.AsyncClient, csrf: str
+    ) -> None:
+        url = await self._draft(officer, csrf)
+        await self._step(officer, url, csrf, step="surveyed")
+        meeting = await self._step(officer, url, csrf, step="meeting", attendees="20", agreeing="9")
+        assert meeting.status_code == 303
+        page = (await officer.get(url)).text
+        assert 'data-state="draft">Bản nháp</span>' in page
+        notice = text_of(page.split('id="meeting-failed">')[1].split("</div>")[0])
+        assert notice == (
+            "Dưới một nửa số người dự họp đồng ý: phiếu trở lại khảo sát. 9 trên 20 người đồng ý"
+        )
+        await officer.get("/lang/en")
+        english = (await officer.get(url)).text
+        assert (
+            "Fewer than half of those at the meeting agreed: the review goes back to the survey."
+            in english
+        )
+
+    async def test_a_passed_vote_shows_no_such_notice(
+        self, officer: httpx.AsyncClient, csrf: str
+    ) -> None:
+        url = await self._draft(officer, csrf)
+        await self._step(officer, url, csrf, step="surveyed")
+        await self._step(officer, url, csrf, step="meeting", attendees="20", agreeing="10")
+        page = (await officer.get(url)).text
+        assert 'data-state="agreed"' in page
+        assert "meeting-failed" not in page
+
+    async def test_more_agreeing_than_attendees_is_said_in_vietnamese(
+        self, officer: httpx.AsyncClient, csrf: str
+    ) -> None:
+        url = await self._draft(officer, csrf)
+        await self._step(officer, url, csrf, step="surveyed")
+        response = await self._step(
+            officer, url, csrf, step="meeting", attendees="10", agreeing="12"
+        )
+        assert response.status_code == 422
+        assert field_errors(response.text, "agreeing") == [
+            "Số người đồng ý nhiều hơn số người dự họp."
+        ]
+
     async def test_a_changed_review_shows_its_current_stage(
         self, officer: httpx.AsyncClient, csrf: str
     ) -> None:
@@ -235,7 +290,7 @@ class TestSessionEnd:
             headers={**HX, "HX-Current-URL": f"http://testserver{FORM}?year=2026"},
         )
         assert response.headers["hx-redirect"] == (
-            "/login?next=%2Fhouseholds%2Fh-0001%2Fassessments%2Fnew%3Fyear%3D2026"
+            "/login?next=%2Fhouseholds%2Fh-0001%2Fassessments%2Fnew%3Fyear%3D2026&expired=1"
         )
 
     async def test_the_api_down_keeps_the_review_answers(

@@ -192,7 +192,7 @@ class TestLoginRequired:
         web_app.state.sessions.clock = lambda: time.time() + 8 * 3600 + 1
         response = await officer.get("/households/h-0001")
         assert response.status_code == 303
-        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001"
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001&expired=1"
 
     async def test_a_token_the_api_refuses_ends_the_session(
         self, officer: httpx.AsyncClient, fake: FakeState, web_app: FastAPI
@@ -200,7 +200,7 @@ class TestLoginRequired:
         fake.tokens.clear()  # revoked or expired on the API side
         response = await officer.get("/households/h-0001")
         assert response.status_code == 303
-        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001"
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fh-0001&expired=1"
         cleared = response.headers["set-cookie"]
         assert cleared.startswith('gn_session=""; ')
         assert "; Max-Age=0; " in cleared
@@ -216,7 +216,123 @@ class TestLoginRequired:
             headers={"Referer": "http://testserver/households/new"},
         )
         assert response.status_code == 303
-        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fnew"
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fnew&expired=1"
+
+
+class TestSessionExpiredDuringAForm:
+    """The officer's work is not lost to a 403: sign in again and come back to the form."""
+
+    async def _expire(self, web_app: FastAPI) -> None:
+        web_app.state.sessions.clock = lambda: time.time() + 8 * 3600 + 1
+
+    async def test_a_form_post_goes_to_login_and_back_to_the_form(
+        self, officer: httpx.AsyncClient, csrf: str, web_app: FastAPI, fake: FakeState
+    ) -> None:
+        await self._expire(web_app)
+        response = await officer.post(
+            "/households/h-0001/visits/new",
+            data={"csrf_token": csrf, "visited_on": "2026-11-28"},
+            headers={"Referer": "http://testserver/households/h-0001/visits/new?need=n-1"},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == (
+            "/login?next=%2Fhouseholds%2Fh-0001%2Fvisits%2Fnew%3Fneed%3Dn-1&expired=1"
+        )
+        assert [r["path"] for r in fake.requests if r["method"] == "POST"] == [
+            "/api/v1/auth/token"  # signing in, nothing since
+        ]
+
+    async def test_htmx_gets_hx_redirect(
+        self, officer: httpx.AsyncClient, csrf: str, web_app: FastAPI
+    ) -> None:
+        await self._expire(web_app)
+        response = await officer.post(
+            "/households/h-0001/assessments/preview",
+            data={"year": "2026"},
+            headers={
+                **HX,
+                "X-CSRF-Token": csrf,
+                "HX-Current-URL": "http://testserver/households/h-0001/assessments/new",
+            },
+        )
+        assert response.status_code == 200
+        assert response.headers["hx-redirect"] == (
+            "/login?next=%2Fhouseholds%2Fh-0001%2Fassessments%2Fnew&expired=1"
+        )
+
+    @pytest.mark.parametrize(
+        "referer", ["https://evil.example/households/new", "javascript:alert(1)", ""]
+    )
+    async def test_never_back_to_another_site(
+        self, officer: httpx.AsyncClient, csrf: str, web_app: FastAPI, referer: str
+    ) -> None:
+        await self._expire(web_app)
+        headers = {"Referer": referer} if referer else {}
+        response = await officer.post("/households/new", data={"csrf_token": csrf}, headers=headers)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?expired=1"
+
+    async def test_without_any_cookie_a_post_goes_to_login_not_a_403(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post(
+            "/households/new",
+            data={"csrf_token": "x"},
+            headers={"Referer": "http://testserver/households/new"},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=%2Fhouseholds%2Fnew&expired=1"
+
+    async def test_the_login_page_says_the_session_expired_and_returns_to_the_form(
+        self, officer: httpx.AsyncClient, csrf: str, web_app: FastAPI
+    ) -> None:
+        await self._expire(web_app)
+        response = await officer.post(
+            "/households/new",
+            data={"csrf_token": csrf},
+            headers={"Referer": "http://testserver/households/new"},
+        )
+        web_app.state.sessions.clock = time.time
+        login_page = await officer.get(response.headers["location"])
+        assert login_page.status_code == 200
+        assert (
+            '<p class="notice warning" role="status" id="login-notice">'
+            "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.</p>"
+        ) in login_page.text
+        assert hidden_value(login_page.text, "next") == "/households/new"
+        signed_in = await officer.post(
+            "/login",
+            data={
+                "csrf_token": csrf_token(login_page.text),
+                "username": USERNAME,
+                "password": PASSWORD,
+                "next": "/households/new",
+            },
+        )
+        assert signed_in.headers["location"] == "/households/new"
+
+    async def test_the_notice_in_english(self, client: httpx.AsyncClient) -> None:
+        await client.get("/lang/en")
+        page = (await client.get("/login?expired=1")).text
+        assert "Your session has expired, please sign in again." in page
+
+    async def test_a_first_visit_shows_no_notice(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/households")
+        assert response.headers["location"] == "/login?next=%2Fhouseholds"
+        assert "login-notice" not in (await client.get("/login?next=%2Fhouseholds")).text
+
+    async def test_a_forged_token_with_a_live_session_is_still_refused(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        response = await officer.post(
+            "/households/new",
+            data={"csrf_token": "forged"},
+            headers={"Referer": "http://testserver/households/new"},
+        )
+        assert response.status_code == 403
+        assert [r["path"] for r in fake.requests if r["method"] == "POST"] == [
+            "/api/v1/auth/token"  # signing in, nothing since
+        ]
 
 
 class TestSignOut:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.web.fake_api import FakeState
 from tests.web.web_test_helpers import parse_tags, section, text_of
+from web.i18n.formatting import format_percent
 
 pytestmark = pytest.mark.anyio
 
@@ -33,6 +34,7 @@ class TestFigures:
         assert (figure(page, "households"), figure(page, "poor")) == ("60", "4")
         assert figure(page, "poor-rate") == "6,67%"
         assert figure(page, "visits-due") == "2"
+        assert figure(page, "near-poor-rate") == "3,33%"
         assert api_queries(fake, "reports/poverty-rate")[0] == {"place_id": "p-long-hoa"}
 
     async def test_an_officer_may_look_at_all_their_places(
@@ -129,3 +131,26 @@ class TestWithoutReports:
         response = await officer.get("/")
         assert response.status_code == 503
         assert "Không kết nối được với máy chủ dữ liệu" in response.text
+
+
+class TestNumbers:
+    async def test_counts_have_thousands_separators_and_rates_two_decimals(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        late = dict(fake.due[0], days_overdue=3117)
+        fake.due[:] = [late] + [
+            dict(late, household_id=f"h-x{i}", days_overdue=3117) for i in range(1199)
+        ]
+        page = (await officer.get("/")).text
+        assert figure(page, "visits-overdue") == "1.200 quá hạn"
+        worklist = (await officer.get("/worklist")).text
+        summary = text_of(worklist.split('class="summary-line"')[1].split("</p>")[0])
+        assert summary.endswith("1.200 hộ đến hạn thăm · 1.200 hộ quá hạn")
+        assert "quá hạn 3.117 ngày" in text_of(worklist)
+
+    @pytest.mark.parametrize(
+        ("rate", "locale", "shown"),
+        [(20.7, "vi", "20,70%"), (8.37, "vi", "8,37%"), (5, "en", "5.00%"), (None, "vi", "—")],
+    )
+    def test_a_rate_with_fixed_decimals(self, rate: float | None, locale: str, shown: str) -> None:
+        assert format_percent(rate, locale, 2) == shown

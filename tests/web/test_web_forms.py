@@ -11,6 +11,7 @@ from web.i18n import get_translations
 from web.security import safe_next_path
 
 VIETNAMESE = get_translations("vi").gettext
+ENGLISH = get_translations("en").gettext
 
 
 @pytest.mark.parametrize(
@@ -145,15 +146,88 @@ def test_a_problem_without_field_errors_shows_its_detail() -> None:
         ("string_too_short", "Vui lòng nhập thông tin này."),
         ("int_parsing", "Vui lòng nhập một số nguyên."),
         ("literal_error", "Vui lòng chọn một trong các lựa chọn."),
-        ("value_error", "Value error, A citizen ID has exactly 12 digits."),
-        (None, "Value error, A citizen ID has exactly 12 digits."),
+        ("value_error", "Giá trị này không hợp lệ, vui lòng kiểm tra lại."),
+        (None, "Giá trị này không hợp lệ, vui lòng kiểm tra lại."),
     ],
 )
-def test_known_error_codes_are_worded_by_the_web_others_keep_the_api_detail(
+def test_known_error_codes_are_worded_by_the_web_english_never_shows_in_vietnamese(
     code: str | None, shown: str
 ) -> None:
     problem = FieldProblem("/x", "Value error, A citizen ID has exactly 12 digits.", code)
     assert describe_field_problem(problem, VIETNAMESE) == shown
+
+
+def test_in_english_an_unknown_error_keeps_the_api_detail() -> None:
+    problem = FieldProblem("/x", "Value error, A citizen ID has exactly 12 digits.", None)
+    assert describe_field_problem(problem, ENGLISH) == problem.detail
+
+
+def test_the_apis_own_vietnamese_or_a_vietnamese_detail_is_kept() -> None:
+    english = FieldProblem("/left_on", "left_on is in the future.", None)
+    assert describe_field_problem(english, VIETNAMESE, detail_vi="Ngày rời hộ ở tương lai.") == (
+        "Ngày rời hộ ở tương lai."
+    )
+    vietnamese = FieldProblem("/code", "Mã hộ đã tồn tại.", None)
+    assert describe_field_problem(vietnamese, VIETNAMESE) == "Mã hộ đã tồn tại."
+
+
+@pytest.mark.parametrize(
+    ("pointer", "detail", "shown"),
+    [
+        (
+            "/place_id",
+            "Unknown place 'p-x'.",
+            "Địa bàn không tồn tại hoặc nằm ngoài địa bàn bạn phụ trách.",
+        ),
+        (
+            "/visited_on",
+            "visited_on is in the future.",
+            "Ngày thăm không được là ngày trong tương lai.",
+        ),
+        (
+            "/visited_on",
+            "visited_on is before the household existed (known since 2024-03-05).",
+            "Ngày thăm trước ngày hộ được ghi nhận (05/03/2024).",
+        ),
+        (
+            "/delivered_on",
+            "a delivered support cannot be dated in the future",
+            "Hỗ trợ đã trao không được ghi ngày trong tương lai.",
+        ),
+        (
+            "/attendees",
+            "A meeting needs attendees and agreeing.",
+            "Vui lòng nhập số người dự họp và số người đồng ý.",
+        ),
+        (
+            "/agreeing",
+            "More agreeing than attendees.",
+            "Số người đồng ý nhiều hơn số người dự họp.",
+        ),
+        (
+            "/decision_number",
+            "Recognition needs the commune chair's decision number and date.",
+            "Vui lòng nhập số và ngày quyết định của Chủ tịch UBND xã.",
+        ),
+        (
+            "/place_id",
+            "Say where the households live: place_id (or place_code) of a commune, a hamlet, "
+            "or a district whose communes the file names.",
+            "Vui lòng chọn địa bàn của các hộ trong danh sách.",
+        ),
+    ],
+)
+def test_the_apis_english_sentences_are_worded_in_vietnamese(
+    pointer: str, detail: str, shown: str
+) -> None:
+    assert describe_field_problem(FieldProblem(pointer, detail, None), VIETNAMESE) == shown
+
+
+def test_the_apis_sentences_are_worded_in_english_too() -> None:
+    problem = FieldProblem("/agreeing", "More agreeing than attendees.", None)
+    assert (
+        describe_field_problem(problem, ENGLISH) == "More people agreed than were at the meeting."
+    )
 
 
 def test_member_rows_are_capped() -> None:

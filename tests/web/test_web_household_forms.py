@@ -126,6 +126,17 @@ class TestCreate:
         assert response.headers["hx-redirect"] == "/households/h-0004"
         assert "location" not in response.headers
 
+    async def test_an_empty_place_is_caught_before_asking_the_api(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState
+    ) -> None:
+        response = await officer.post("/households/new", data=new_household(csrf, place_id=""))
+        assert response.status_code == 422
+        assert field_errors(response.text, "place_id") == [
+            "Vui lòng chọn địa bàn nơi hộ sinh sống."
+        ]
+        assert input_value(response.text, "head_name") == "Trần Văn Bình"
+        assert api_calls(fake, "POST", "/api/v1/households") == []
+
     async def test_an_invalid_form_comes_back_with_vietnamese_errors_beside_the_fields(
         self, officer: httpx.AsyncClient, csrf: str
     ) -> None:

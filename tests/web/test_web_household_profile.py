@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.web.fake_api import CRASHING_ID, FakeState
+from tests.web.web_test_helpers import section, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -97,3 +98,21 @@ class TestErrorPages:
         assert response.status_code == 502
         assert '<h1 class="notice-title">Máy chủ dữ liệu báo lỗi</h1>' in response.text
         assert "RuntimeError" not in response.text
+
+
+class TestWording:
+    async def test_a_visits_shock_details_are_shown(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        fake.visits[0]["shock_details"] = "Chồng nằm viện hai tuần."
+        page = (await officer.get("/households/h-0001")).text
+        visits = text_of(section(page, "visits-heading"))
+        assert "Chi tiết biến cố: Chồng nằm viện hai tuần." in visits
+
+    async def test_a_supports_status_is_its_state_not_a_classification(
+        self, officer: httpx.AsyncClient
+    ) -> None:
+        form = (await officer.get("/households/h-0001/supports/new")).text
+        assert '<label for="status">Trạng thái' in form
+        search = (await officer.get("/households")).text
+        assert '<label for="status">Phân loại</label>' in search

@@ -4,7 +4,14 @@ import httpx
 import pytest
 
 from tests.web.fake_api import FakeState
-from tests.web.web_test_helpers import field_errors, text_of, ticked
+from tests.web.web_test_helpers import (
+    HX,
+    csrf_token,
+    field_errors,
+    selected_option,
+    text_of,
+    ticked,
+)
 
 pytestmark = pytest.mark.anyio
 GOOD = "\ufeffMã hộ,Họ tên chủ hộ,Dân tộc\nLH-200,Trần Văn Hai,Kinh\nLH-201,Lê Thị Ba,Khmer\n"
@@ -41,19 +48,60 @@ class TestImportPage:
     async def test_bad_rows_are_named_by_row_and_column_in_vietnamese(
         self, officer: httpx.AsyncClient, csrf: str
     ) -> None:
-        page = (await upload(officer, csrf, BAD, mode="commit")).text
+        saved = await upload(officer, csrf, BAD, mode="commit")
+        # Saved: the report has its own page, so a refresh never sends the file again.
+        assert saved.status_code == 303
+        assert saved.headers["location"] == "/imports/imp-1"
+        page = (await officer.get("/imports/imp-1")).text
         assert 'data-import-status="partial"' in page
         assert '<dd data-stat="created">2</dd>' in page
         rows = text_of(page.split("<tbody>")[1].split("</tbody>")[0])
-        assert rows == "4 E · Dân tộc LỖI Dân tộc không có trong danh mục."
+        # the problem first: on a phone it is what the officer must see
+        assert rows == "Dân tộc không có trong danh mục. 4 E · Dân tộc LỖI"
         assert '<a href="/imports/imp-1/errors?format=xlsx" download>' in page
+
+    async def test_a_commit_with_htmx_answers_hx_redirect(
+        self, officer: httpx.AsyncClient, csrf: str
+    ) -> None:
+        data = {"csrf_token": csrf, "place_id": "p-long-hoa", "mode": "commit", "atomic": "row"}
+        files = {"file": ("danh-sach.csv", GOOD.encode(), "text/csv")}
+        response = await officer.post("/imports", data=data, files=files, headers=HX)
+        assert response.status_code == 200
+        assert response.headers["hx-redirect"] == "/imports/imp-1"
 
     async def test_all_or_nothing_still_shows_the_report(
         self, officer: httpx.AsyncClient, csrf: str
     ) -> None:
-        page = (await upload(officer, csrf, BAD, mode="commit", atomic="all")).text
+        response = await upload(officer, csrf, BAD, mode="commit", atomic="all")
+        assert response.headers["location"] == "/imports/imp-1"
+        page = (await officer.get("/imports/imp-1")).text
         assert 'data-import-status="rejected"' in page
         assert "Chưa nhập · Chưa lưu dòng nào." in text_of(page)
+
+    async def test_an_officer_of_one_commune_has_it_chosen(
+        self, officer: httpx.AsyncClient, csrf: str, fake: FakeState
+    ) -> None:
+        page = (await officer.get("/imports")).text
+        assert selected_option(page, "place_id") == "p-long-hoa"
+        # left blank anyway: the officer's only commune is where the households live
+        response = await upload(officer, csrf, GOOD, place_id="")
+        assert response.status_code == 200
+        [call] = [r for r in fake.requests if r["path"] == "/api/v1/imports/households"]
+        assert call["query"]["place_id"] == "p-long-hoa"
+
+    async def test_an_officer_of_several_places_must_choose_one(
+        self, admin: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        page = (await admin.get("/imports")).text
+        assert selected_option(page, "place_id") is None
+        data = {"csrf_token": csrf_token(page), "place_id": "", "mode": "commit"}
+        files = {"file": ("danh-sach.csv", GOOD.encode(), "text/csv")}
+        response = await admin.post("/imports", data=data, files=files)
+        assert response.status_code == 422
+        assert field_errors(response.text, "place_id") == [
+            "Vui lòng chọn địa bàn của các hộ trong danh sách."
+        ]
+        assert fake.imports == []
 
     async def test_without_a_file_the_message_is_beside_the_field(
         self, officer: httpx.AsyncClient, csrf: str, fake: FakeState

@@ -57,7 +57,7 @@ class TestReports:
     @pytest.mark.parametrize(
         ("name", "row"),
         [
-            ("progress", "Xã Long Hòa 2027 Hộ nghèo 4% 6,67% 2,67% 2,67% Chậm tiến độ"),
+            ("progress", "Xã Long Hòa 2027 Hộ nghèo 4% 6,67% 2,67 2,67% Chậm tiến độ"),
             ("support-coverage", "Y tế 20 18 90% 40 30 75%"),
             ("needs", "Nhà ở 7 6 3"),
             ("visit-coverage", "Ấp Chợ 10 8 80% 6 60% 15"),

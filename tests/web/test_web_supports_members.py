@@ -200,7 +200,7 @@ class TestPersonInCharge:
             },
         )
         assert response.status_code == 422
-        assert field_errors(response.text, "person_id") == ["Already in charge."]
+        assert field_errors(response.text, "person_id") == ["Người này đang phụ trách hộ này."]
 
 
 class TestPeople:

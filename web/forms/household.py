@@ -14,9 +14,15 @@ from starlette.datastructures import FormData
 from web.client_base import ApiError
 from web.forms.fields import form_text
 from web.forms.pointers import field_name_from_pointer, member_field_name
-from web.forms.problem_messages import describe_field_problem
+from web.forms.problem_messages import (
+    describe_api_sentence,
+    describe_field_problem,
+    field_detail_vi,
+)
+from web.i18n import N_
 from web.schemas import Household
 
+PLACE_REQUIRED = N_("Please choose the place where the household lives.")
 REQUIRED_TEXT_FIELDS = ("code", "place_id", "head_name", "ethnicity")
 OPTIONAL_TEXT_FIELDS = ("address", "phone", "notes")
 FLAG_FIELDS = ("meritorious_service", "social_protection")
@@ -125,6 +131,14 @@ class HouseholdForm:
             del payload["phone"]
         return payload
 
+    def check_place(self, gettext: Callable[[str], str]) -> bool:
+        """The place is chosen from a list the web app itself offers, so an empty choice is
+        caught here: sent on, the API could only call it an unknown place."""
+        if self.values["place_id"].strip():
+            return True
+        self.errors.setdefault("place_id", []).append(gettext(PLACE_REQUIRED))
+        return False
+
     def value_of(self, name: str) -> str:
         """The raw input for a field name as used in the HTML (``members.0.full_name``)."""
         if name in self.values:
@@ -149,12 +163,17 @@ class HouseholdForm:
 
     def apply_problem(self, problem: ApiError, gettext: Callable[[str], str]) -> None:
         """Put each of the API's messages beside its field; the rest go above the form."""
+        detail_vi = field_detail_vi(problem.detail_vi, len(problem.errors))
         for item in problem.errors:
             name = field_name_from_pointer(item.pointer)
-            message = describe_field_problem(item, gettext)
+            message = describe_field_problem(item, gettext, detail_vi=detail_vi)
             if self.has_field(name):
                 self.errors.setdefault(name, []).append(message)
             else:
                 self.form_errors.append(message)
         if not problem.errors:
-            self.form_errors.append(problem.detail or problem.title)
+            self.form_errors.append(
+                describe_api_sentence(
+                    "", problem.detail or problem.title, gettext, detail_vi=problem.detail_vi
+                )
+            )

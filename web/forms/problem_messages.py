@@ -5,12 +5,20 @@ The API decides what is wrong and names the field. Where it also gives a stable 
 catalogue, so the message is Vietnamese whatever language the API writes in. Otherwise the
 API's own ``detail`` is shown as is (the API is asked in the officer's language through
 Accept-Language).
+
+Some of the API's field errors carry no code yet, only a pointer and an English sentence;
+``MESSAGES_BY_DETAIL`` words the ones officers meet, matched on the pointer and the start of
+the sentence. Anything else that is plain English (ASCII only) is replaced, in a catalogue
+that translates it, by a generic sentence: never English beside a field of a Vietnamese page.
 """
 
+import re
 from collections.abc import Callable
+from datetime import date
 
 from web.client_base import FieldProblem
 from web.i18n import N_
+from web.i18n.formatting import format_date
 
 FILL_IN = N_("Please fill in this field.")
 WHOLE_NUMBER = N_("Please enter a whole number.")
@@ -20,6 +28,7 @@ VALID_DATE = N_("Please enter a date as dd/mm/yyyy.")
 NOT_IN_FUTURE = N_("This date cannot be in the future.")
 INCOME_OR_B1 = N_("Enter the income per person or the B1 score.")
 NOT_BOTH = N_("Enter only one of the two.")
+NOT_VALID = N_("This value is not accepted; please check it.")
 
 MESSAGES_BY_CODE = {
     # pydantic's error types
@@ -60,6 +69,9 @@ MESSAGES_BY_CODE = {
     "policy_required": N_("Please choose the support policy."),
     "measure_required": N_("Enter the amount, the quantity or both."),
     "pledge_incomplete": N_("A pledge needs an amount, items or both."),
+    "control_character": N_("This text contains characters that cannot be saved."),
+    "blank": FILL_IN,
+    "registered_on_too_early": N_("The registration date cannot be before 1900."),
     # the classification engine's codes
     "missing_income_per_capita_or_b1_score": INCOME_OR_B1,
     "both_income_per_capita_and_b1_score": NOT_BOTH,
@@ -72,6 +84,102 @@ MESSAGES_BY_CODE = {
 }
 
 
-def describe_field_problem(problem: FieldProblem, gettext: Callable[[str], str]) -> str:
+# (pointers, the API's sentence as a pattern, the message; ``%(date)s`` takes the pattern's
+# ``date`` group written dd/mm/yyyy)
+MESSAGES_BY_DETAIL: list[tuple[frozenset[str], re.Pattern[str], str]] = [
+    (
+        frozenset({"/place_id"}),
+        re.compile(r"Unknown place\b"),
+        N_("This place is unknown or outside your communes."),
+    ),
+    (
+        frozenset({"/place_id"}),
+        re.compile(r"Say where the households live\b"),
+        N_("Please choose where the households of the list live."),
+    ),
+    (
+        frozenset({"/visited_on"}),
+        re.compile(r"visited_on is in the future\b"),
+        N_("The visit date cannot be in the future."),
+    ),
+    (
+        frozenset({"/visited_on"}),
+        re.compile(r"visited_on is before the household existed.*?(?P<date>\d{4}-\d{2}-\d{2})"),
+        N_("The visit date is before the household was recorded (%(date)s)."),
+    ),
+    (
+        frozenset({"/next_visit_on"}),
+        re.compile(r"next_visit_on must be after visited_on\b"),
+        N_("The next visit must be after this visit."),
+    ),
+    (
+        frozenset({"/delivered_on"}),
+        re.compile(r"(/delivered_on: )?an? \w+ support cannot be dated in the future\b"),
+        N_("A support already given cannot be dated in the future."),
+    ),
+    (
+        frozenset({"/person_id"}),
+        re.compile(r"(?i).*\balready in charge\b"),
+        N_("This person is already in charge of this household."),
+    ),
+    (
+        frozenset({"/attendees", "/agreeing"}),
+        re.compile(r"A meeting needs attendees and agreeing\b"),
+        N_("Enter the number of people at the meeting and the number who agreed."),
+    ),
+    (
+        frozenset({"/agreeing"}),
+        re.compile(r"More agreeing than attendees\b"),
+        N_("More people agreed than were at the meeting."),
+    ),
+    (
+        frozenset({"/decision_number", "/decision_date"}),
+        re.compile(r"Recognition needs the commune chair's decision number and date\b"),
+        N_("Enter the number and the date of the commune chair's decision."),
+    ),
+]
+
+
+def _worded_from_detail(pointer: str, detail: str, gettext: Callable[[str], str]) -> str | None:
+    for pointers, pattern, msgid in MESSAGES_BY_DETAIL:
+        match = pattern.match(detail) if pointer in pointers else None
+        if match is None:
+            continue
+        found = match.groupdict().get("date")
+        if found is None:
+            return gettext(msgid)
+        try:
+            return gettext(msgid) % {"date": format_date(date.fromisoformat(found))}
+        except ValueError:
+            return gettext(msgid) % {"date": found}
+    return None
+
+
+def describe_api_sentence(
+    pointer: str, detail: str, gettext: Callable[[str], str], *, detail_vi: str = ""
+) -> str:
+    """The API's sentence about one field, in the officer's language where the web knows
+    it; ``detail_vi`` is the API's own Vietnamese for it, when it gave one."""
+    worded = _worded_from_detail(pointer, detail, gettext)
+    if worded is not None:
+        return worded
+    translates = gettext(NOT_VALID) != NOT_VALID  # the officer reads a language other than English
+    if translates and detail_vi:
+        return detail_vi
+    if translates and detail.isascii():
+        return gettext(NOT_VALID)
+    return detail
+
+
+def describe_field_problem(
+    problem: FieldProblem, gettext: Callable[[str], str], *, detail_vi: str = ""
+) -> str:
     msgid = MESSAGES_BY_CODE.get(problem.code or "")
-    return gettext(msgid) if msgid is not None else problem.detail
+    if msgid is not None:
+        return gettext(msgid)
+    return describe_api_sentence(problem.pointer, problem.detail, gettext, detail_vi=detail_vi)
+
+
+def field_detail_vi(problem_detail_vi: str, errors_count: int) -> str:
+    """The problem's Vietnamese sentence belongs to its field only when there is one."""
+    return problem_detail_vi if errors_count == 1 else ""

@@ -13,7 +13,11 @@ from starlette.datastructures import FormData
 from web.client_base import ApiError
 from web.forms.fields import form_text
 from web.forms.pointers import field_name_from_pointer
-from web.forms.problem_messages import describe_field_problem
+from web.forms.problem_messages import (
+    describe_api_sentence,
+    describe_field_problem,
+    field_detail_vi,
+)
 
 
 @dataclass
@@ -81,16 +85,23 @@ class FormState:
         aliases: dict[str, str] | None = None,
     ) -> None:
         """Each of the API's messages beside its field; the rest above the form."""
+        detail_vi = field_detail_vi(problem.detail_vi, len(problem.errors))
         for item in problem.errors:
-            message = describe_field_problem(item, gettext)
+            message = describe_field_problem(item, gettext, detail_vi=detail_vi)
             if problem.status == 409 and not item.code and problem.detail:
                 # A conflict's items are terse ("already in charge (asg_…)"); its detail
                 # is the sentence meant for a person.
-                message = problem.detail
+                message = describe_api_sentence(
+                    item.pointer, problem.detail, gettext, detail_vi=problem.detail_vi
+                )
             name = self.field_for_pointer(item.pointer, aliases)
             if name:
                 self.errors.setdefault(name, []).append(message)
             else:
                 self.form_errors.append(message)
         if not problem.errors:
-            self.form_errors.append(problem.detail or problem.title)
+            self.form_errors.append(
+                describe_api_sentence(
+                    "", problem.detail or problem.title, gettext, detail_vi=problem.detail_vi
+                )
+            )

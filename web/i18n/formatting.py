@@ -39,11 +39,13 @@ def format_number(value: int | float | None, locale: str) -> str:
     return _grouped(value, locale)
 
 
-def format_percent(value: float | None, locale: str) -> str:
-    """A rate already in percent: ``5.91`` → ``5,91%`` in Vietnamese, ``5.91%`` in English."""
+def format_percent(value: float | None, locale: str, decimals: int | None = None) -> str:
+    """A rate already in percent: ``5.91`` → ``5,91%`` in Vietnamese, ``5.91%`` in English;
+    ``decimals`` fixes the number of decimals (``20.7`` → ``20,70%``), else up to two."""
     if value is None:
         return NO_VALUE
-    return f"{format_decimal(value, format='#,##0.##', locale=locale)}%"
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0" if decimals == 0 else "#,##0.##"
+    return f"{format_decimal(value, format=pattern, locale=locale)}%"
 
 
 def _as_date(value: date | datetime | str) -> date | datetime:

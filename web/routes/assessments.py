@@ -33,7 +33,6 @@ from web.screens import (
 )
 
 router = APIRouter()
-REVIEW_YEARS_SHOWN = 3
 
 
 def assessment_url(household_id: str, assessment_id: str) -> str:
@@ -45,15 +44,17 @@ def _year_of(form: FormState) -> int:
     return int(year) if year.isdigit() else today().year
 
 
-def _review_years(standards: list[StandardSummary]) -> list[int]:
-    """The latest review years a standard covers, up to this year, newest first."""
+def _review_years(standards: list[StandardSummary], requested: int) -> list[int]:
+    """Every review year a standard covers, up to this year, newest first; the requested
+    year too, so the select never shows another year than the form is for."""
     this_year = today().year
-    years = [
+    years = {
         year
-        for year in range(this_year, this_year - 12, -1)
-        if any(standard.covers(year) for standard in standards)
-    ]
-    return years[:REVIEW_YEARS_SHOWN]
+        for standard in standards
+        for year in range(standard.years["first"], min(standard.years["last"], this_year) + 1)
+    }
+    years.add(requested)
+    return sorted(years, reverse=True)
 
 
 async def _standard_for(api: ApiClient, standards: list[StandardSummary], year: int):
@@ -78,7 +79,7 @@ async def _render_form(
         "household": household,
         "form": form,
         "standard": standard,
-        "years": _review_years(standards),
+        "years": _review_years(standards, _year_of(form)),
         "idempotency_key": idempotency_key,
     }
     return render(request, "pages/assessment_form.html", context, status_code=status_code)
@@ -140,6 +141,15 @@ async def preview_classification(request: Request, household_id: str, api: Api) 
     return add_vary(render(request, "partials/classification_preview.html", context))
 
 
+def meeting_failed(assessment: Assessment) -> bool:
+    """The last step was a hamlet meeting that sent the review back to the survey (fewer
+    than half of those present agreed): the officer must be told, not left to guess."""
+    if assessment.state != "draft" or not assessment.steps:
+        return False
+    last = assessment.steps[-1]
+    return last.step == "meeting" and last.to_state == "draft"
+
+
 async def _render_review(
     request: Request,
     api: ApiClient,
@@ -157,6 +167,7 @@ async def _render_review(
     standard: Standard = await api.get_standard(assessment.standard)
     day = today().isoformat()
     context = {
+        "meeting_failed": meeting_failed(assessment),
         "household": household.value,
         "assessment": assessment,
         "etag": versioned.etag,

@@ -19,27 +19,37 @@ router = APIRouter()
 
 MISSING_CREDENTIALS = N_("Please enter your username and password.")
 WRONG_CREDENTIALS = N_("Wrong username or password.")
+SESSION_EXPIRED = N_("Your session has expired, please sign in again.")
 REJECTED_LOGIN_STATUSES = frozenset({400, 401, 403, 422})
 
 
 def _login_page(
-    request: Request, *, next_path: str, username: str = "", error: str = "", status_code: int
+    request: Request,
+    *,
+    next_path: str,
+    username: str = "",
+    error: str = "",
+    notice: str = "",
+    status_code: int,
 ) -> Response:
-    context = {"next_path": next_path, "username": username, "error": error}
+    context = {"next_path": next_path, "username": username, "error": error, "notice": notice}
     return render(request, "pages/login.html", context, status_code=status_code)
 
 
 @router.get("/login")
-async def login_form(request: Request, session: MaybeSession, next: str = "/") -> Response:
+async def login_form(
+    request: Request, session: MaybeSession, next: str = "/", expired: str = ""
+) -> Response:
     next_path = safe_next_path(next)
     if session is not None and session.is_authenticated:
         return RedirectResponse(next_path, status_code=303)
+    notice = translations_for(request).gettext(SESSION_EXPIRED) if expired else ""
     if session is not None:
-        return _login_page(request, next_path=next_path, status_code=200)
+        return _login_page(request, next_path=next_path, notice=notice, status_code=200)
     # An anonymous session only to hold the CSRF token the login form must send back.
     session = request.app.state.sessions.create()
     request.state.session = session
-    response = _login_page(request, next_path=next_path, status_code=200)
+    response = _login_page(request, next_path=next_path, notice=notice, status_code=200)
     request.app.state.session_cookie.attach(response, session)
     return response
 

@@ -98,6 +98,8 @@ async def create_household(request: Request, api: Api) -> Response:
     if form_text(submitted, "action") == "add_member":
         form.add_member_row()
         return await _render_form(request, api, form, **_create_context())
+    if not form.check_place(translations_for(request).gettext):
+        return await _render_form(request, api, form, status_code=422, **_create_context())
     try:
         household = await api.create_household(
             form.create_payload(), idempotency_key=form_text(submitted, "idempotency_key") or None
@@ -125,6 +127,10 @@ async def update_household(request: Request, household_id: str, api: Api) -> Res
     submitted = await request.form()
     form = HouseholdForm.from_submission(submitted, with_members=False)
     etag = form_text(submitted, "etag")
+    if not form.check_place(translations_for(request).gettext):
+        return await _render_form(
+            request, api, form, status_code=422, **_edit_context(household_id, etag)
+        )
     try:
         await api.update_household(household_id, form.changes_payload(), etag=etag)
     except ApiUnavailable:
