@@ -23,6 +23,7 @@ from api.audit.service import record_audit
 from api.auth.passwords import Passwords
 from api.auth.principal import SYSTEM
 from api.core.dates import today_in_vietnam
+from api.db import refresh_planner_statistics
 from api.demo import agencies, followup, plan, registry, reviews
 from api.demo.writer import FastRandom, Ids, at, write
 from api.models import (
@@ -77,6 +78,7 @@ def load_demo_district(
             )
         counts = write_district(session, build_district(seed, size), settings)
         session.commit()
+    refresh_planner_statistics(engine)
     seconds = time.perf_counter() - started
     summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     return (
