@@ -124,10 +124,12 @@ async def _from_reports(api: ApiClient, *, place_id: str | None, due: DueSummary
         api.early_warning(place_id=place_id, limit=5),
         api.list_targets(kind="poor"),
     )
-    while len(transitions.rows) > 1 and not any(
-        getattr(transitions.rows[0], name) for name in TRANSITION_SERIES
+    while len(transitions.rows) > 1 and (
+        transitions.rows[0].baseline
+        or not any(getattr(transitions.rows[0], name) for name in TRANSITION_SERIES)
     ):
-        # Years before the first review hold nothing to draw.
+        # Years before the first review hold nothing to draw, and in the first review year
+        # (the baseline) every poor household would show as "newly poor".
         transitions = transitions.model_copy(update={"rows": transitions.rows[1:]})
     return Dashboard(
         year=year,

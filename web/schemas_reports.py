@@ -33,6 +33,7 @@ class PovertyRate(ApiModel):
 class TransitionRow(ApiModel):
     key: str | int | None = None
     label: str
+    baseline: bool = False  # the first review year: everyone is classified, nobody "changed"
     newly_poor: int = 0
     re_poor: int = 0
     escaped_poverty: int = 0

@@ -76,6 +76,7 @@ def transitions(from_year: int, to_year: int) -> dict[str, Any]:
         {
             "key": year,
             "label": str(year),
+            "baseline": year == from_year,  # the API flags the scope's first review year
             "newly_poor": 1,
             "re_poor": 0,
             "escaped_poverty": 3,
@@ -84,7 +85,9 @@ def transitions(from_year: int, to_year: int) -> dict[str, Any]:
         }
         for year in range(from_year, to_year + 1)
     ]
-    total = {k: sum(r[k] for r in rows) for k in rows[0] if k not in ("key", "label")}
+    total = {
+        k: sum(r[k] for r in rows[1:]) for k in rows[0] if k not in ("key", "label", "baseline")
+    }
     return {
         "from_year": from_year,
         "to_year": to_year,
