@@ -66,6 +66,9 @@ def recognise(
                 "transition": change.transition,
             },
         )
+    close_needs_no_longer_found(
+        session, principal=principal, household=household, assessment=assessment
+    )
     if assessment.classification in NEEDY:
         open_needs_from_deprivations(
             session, principal=principal, household=household, assessment=assessment
@@ -201,3 +204,65 @@ def open_needs_from_deprivations(
         )
         opened.append(need)
     return opened
+
+
+def close_needs_no_longer_found(
+    session: Session, *, principal: Principal, household: Household, assessment: Assessment
+) -> list[Need]:
+    """Cancel the open needs an earlier review opened whose support category this review no
+    longer calls for (the latrine was built, the card issued), so "open needs" keeps meaning
+    what the household still lacks. Only the household's latest review decides; a review
+    scored with B2 alone names no indicators and closes nothing; needs an officer opened by
+    hand stay open."""
+    if assessment.b2_score is not None and not assessment.deprivations:
+        return []
+    later = session.exec(
+        select(Assessment.id).where(
+            Assessment.household_id == household.id,
+            Assessment.state == "recognised",
+            Assessment.year > assessment.year,
+        )
+    ).first()
+    if later is not None:
+        return []
+    still_called_for = set(
+        indicator_need_categories(
+            get_standard(assessment.standard_code), assessment.deprivations
+        ).values()
+    )
+    stale = session.exec(
+        select(Need).where(
+            Need.household_id == household.id,
+            Need.status == "open",
+            Need.source == "assessment",
+            Need.assessment_id != assessment.id,
+        )
+    ).all()
+    closed = [need for need in stale if need.category not in still_called_for]
+    for need in closed:
+        need.status = "cancelled"
+        need.closed_at = utcnow()
+        need.closed_reason = (
+            f"Rà soát năm {assessment.year} không còn thiếu hụt cần hỗ trợ này / "
+            f"the {assessment.year} review no longer finds this deprivation"
+        )
+        bump_version(need)
+        record_audit(
+            session,
+            principal=principal,
+            action="update",
+            entity="need",
+            entity_id=need.id,
+            before={"status": "open"},
+            after={"status": "cancelled", "closed_reason": need.closed_reason},
+            place_path=household.place_path,
+        )
+        append_event(
+            session,
+            type="need.cancelled",
+            entity_id=need.id,
+            place_path=household.place_path,
+            data={"need_id": need.id, "household_id": household.id, "category": need.category},
+        )
+    session.flush()
+    return closed

@@ -16,6 +16,7 @@ EVENT_TYPES: dict[str, str] = {
     "visit.recorded": "visit_id, household_id",
     "need.opened": "need_id, household_id, category",
     "need.met": "need_id, household_id, category, support_id (when a support met it)",
+    "need.cancelled": "need_id, household_id, category",
     "person.created": "person_id, organisation",
     "person.updated": "person_id, changed",
     "assignment.changed": "the household and the person in charge (ids)",

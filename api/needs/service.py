@@ -94,10 +94,10 @@ def update_need(session: Session, *, principal: Principal, need: Need, data: Nee
         after=snapshot(need),
         place_path=need.place_path,
     )
-    if new_status == "met" and before["status"] == "open":
+    if new_status in ("met", "cancelled") and before["status"] == "open":
         append_event(
             session,
-            type="need.met",
+            type=f"need.{new_status}",
             entity_id=need.id,
             place_path=need.place_path,
             data={"need_id": need.id, "household_id": need.household_id, "category": need.category},

@@ -1,6 +1,12 @@
 """Needs opened by officers, an ad-hoc review, a B1-scored review, and a rural→urban move."""
 
-from tests.assessments.test_review_cycle import recognise
+from tests.agencies.test_events import read_all
+from tests.assessments.test_review_cycle import (
+    NEAR_POOR_2017,
+    POOR_2016,
+    POOR_AGAIN_2018,
+    recognise,
+)
 
 
 class TestNeeds:
@@ -139,3 +145,64 @@ class TestOtherReviews:
         timeline = client.get(f"{url}/timeline", headers=admin).json()["items"]
         changes = [i["transition"] for i in timeline if i["kind"] == "status_change"]
         assert changes == ["newly_near_poor", "newly_poor"]
+
+
+class TestNeedsFollowTheReviews:
+    """A later review that no longer finds a deprivation cancels the need it opened."""
+
+    def needs(self, client, admin, household_id):
+        listed = client.get(
+            "/api/v1/needs", params={"household_id": household_id}, headers=admin
+        ).json()["items"]
+        return {n["category"]: n for n in listed}
+
+    def test_a_later_review_without_the_deprivation_cancels_its_need(
+        self, client, tree, make_household, admin
+    ):
+        household = make_household(tree["hamlet_a"]["id"])
+        recognise(client, admin, household["id"], 2016, POOR_2016)  # HE2, WS2
+        opened = self.needs(client, admin, household["id"])
+        assert {c: n["status"] for c, n in opened.items()} == {
+            "health": "open",
+            "water_sanitation": "open",
+        }
+        _, after = read_all(client, admin)
+        recognise(client, admin, household["id"], 2017, NEAR_POOR_2017)  # HE2 only
+        needs = self.needs(client, admin, household["id"])
+        assert needs["health"]["status"] == "open"
+        assert needs["water_sanitation"]["status"] == "cancelled"
+        assert "2017" in needs["water_sanitation"]["closed_reason"]
+        events = client.get("/api/v1/events", params={"after": after}, headers=admin).json()[
+            "items"
+        ]
+        cancelled = [e for e in events if e["type"] == "need.cancelled"]
+        assert [e["data"]["need_id"] for e in cancelled] == [needs["water_sanitation"]["id"]]
+
+    def test_an_older_review_recognised_late_closes_nothing(
+        self, client, tree, make_household, admin
+    ):
+        household = make_household(tree["hamlet_a"]["id"])
+        recognise(client, admin, household["id"], 2016, POOR_2016)
+        recognise(client, admin, household["id"], 2018, POOR_AGAIN_2018)  # no indicators
+        assert {n["status"] for n in self.needs(client, admin, household["id"]).values()} == {
+            "cancelled"
+        }
+        hand = client.post(
+            "/api/v1/needs",
+            json={"household_id": household["id"], "category": "housing"},
+            headers=admin,
+        )
+        assert hand.status_code == 201
+        recognise(client, admin, household["id"], 2017, NEAR_POOR_2017)  # not the latest
+        needs = self.needs(client, admin, household["id"])
+        assert needs["housing"]["status"] == "open"  # an officer's need is the officer's
+
+    def test_a_review_scored_with_b2_alone_closes_nothing(
+        self, client, tree, make_household, admin
+    ):
+        household = make_household(tree["hamlet_a"]["id"])
+        recognise(client, admin, household["id"], 2016, POOR_2016)
+        recognise(client, admin, household["id"], 2017, {"b1_score": 100, "b2_score": 40})
+        assert {n["status"] for n in self.needs(client, admin, household["id"]).values()} == {
+            "open"
+        }
