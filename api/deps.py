@@ -60,19 +60,32 @@ def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: str):
-    """A dependency that lets only these roles through (403 for the others)."""
+def _check_whole_deployment(principal: Principal) -> None:
+    # Agencies, their keys and their webhooks reach every commune an agency serves: an
+    # administrator limited to some places must not be able to mint that reach.
+    if principal.is_restricted:
+        raise Forbidden(
+            "This needs an administrator of the whole deployment, not one limited to some places."
+        )
+
+
+def require_roles(*roles: str, whole_deployment: bool = False):
+    """A dependency that lets only these roles through (403 for the others); with
+    `whole_deployment`, officers limited to some places are refused too."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+        if whole_deployment:
+            _check_whole_deployment(principal)
         return principal
 
     return Depends(check)
 
 
-def require_scope(*scopes: str, roles: tuple[str, ...] = ()):
-    """Agencies need a key with one of `scopes`; officers one of `roles` (403 otherwise)."""
+def require_scope(*scopes: str, roles: tuple[str, ...] = (), whole_deployment: bool = False):
+    """Agencies need a key with one of `scopes`; officers one of `roles` (403 otherwise);
+    with `whole_deployment`, officers limited to some places are refused too."""
     wanted = " or ".join(repr(scope) for scope in scopes)
 
     async def check(principal: CurrentPrincipal) -> Principal:
@@ -82,6 +95,8 @@ def require_scope(*scopes: str, roles: tuple[str, ...] = ()):
             return principal
         if principal.role not in roles:
             raise Forbidden(f"This needs the API key scope {wanted} or another role.")
+        if whole_deployment:
+            _check_whole_deployment(principal)
         return principal
 
     check.required_scopes = scopes  # type: ignore[attr-defined]  (read by document_scopes)
@@ -117,4 +132,5 @@ WRITE_ROLES = ("admin", "commune_officer")
 Reader = Annotated[Principal, require_roles(*READ_ROLES)]
 Writer = Annotated[Principal, require_roles(*WRITE_ROLES)]
 Admin = Annotated[Principal, require_roles("admin")]
+DeploymentAdmin = Annotated[Principal, require_roles("admin", whole_deployment=True)]
 AuditReader = Annotated[Principal, require_roles("admin", "auditor")]

@@ -23,14 +23,22 @@ from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import SecretAnswer
 from api.core.pagination import PageParams, page_params, paginate
 from api.db import SessionDep
-from api.deps import READ_ROLES, Admin, SettingsDep, document_scopes, require_scope
+from api.deps import (
+    READ_ROLES,
+    DeploymentAdmin,
+    SettingsDep,
+    document_scopes,
+    require_scope,
+)
 from api.models import Agency
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 
 # Any key of an agency may read the agency itself (scoping hides every other one).
 AgencyReader = Annotated[Principal, require_scope(*SCOPES, roles=READ_ROLES)]
-KeyManager = Annotated[Principal, require_scope("keys:write", roles=("admin",))]
+KeyManager = Annotated[
+    Principal, require_scope("keys:write", roles=("admin",), whole_deployment=True)
+]
 
 
 @router.get("/scopes", response_model=list[ScopeInfo])
@@ -40,7 +48,9 @@ def list_scopes(principal: AgencyReader):
 
 
 @router.post("", response_model=AgencyPublic, status_code=status.HTTP_201_CREATED)
-def create_agency(data: AgencyCreate, session: SessionDep, principal: Admin, response: Response):
+def create_agency(
+    data: AgencyCreate, session: SessionDep, principal: DeploymentAdmin, response: Response
+):
     """Register a member agency (bank branch, health, education, Labour office, a commune, …)."""
     agency = service.create_agency(session, principal=principal, data=data)
     set_etag(response, agency)
@@ -83,7 +93,7 @@ def update_agency(
     request: Request,
     response: Response,
     session: SessionDep,
-    principal: Admin,
+    principal: DeploymentAdmin,
 ):
     """Rename, change the service area or deactivate (needs If-Match)."""
     agency = service.get_agency_or_raise(session, agency_id, for_update=True)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.auth.api_keys import SCOPES
 from api.models.agencies import AGENCY_KINDS
@@ -62,7 +62,11 @@ class KeyCreate(BaseModel):
 
     name: str | None = Field(default=None, max_length=100, description="What uses the key")
     scopes: list[str] = Field(min_length=1, max_length=len(SCOPES))
-    expires_at: datetime | None = Field(default=None, description="Never expires when absent")
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description="With a time zone (e.g. 2027-01-01T00:00:00+07:00). Absent: never "
+        "expires, except that a key made by an expiring key expires with it.",
+    )
 
     @field_validator("scopes")
     @classmethod

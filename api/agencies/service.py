@@ -136,6 +136,24 @@ def list_keys(session: Session, agency_id: str) -> list[ApiKey]:
     return list(session.exec(stmt))
 
 
+def _expiry_within_caller(session: Session, principal: Principal, wanted):
+    """A key made by an expiring key expires with it at the latest (else a key about to
+    expire could mint one that never does)."""
+    if principal.kind != "agency" or principal.token_id is None:
+        return wanted
+    own = session.get(ApiKey, principal.token_id)
+    if own is None or own.expires_at is None:
+        return wanted
+    if wanted is None:
+        return own.expires_at
+    if wanted > own.expires_at:
+        raise ValidationFailed(
+            f"expires_at is after the calling key's own expiry ({own.expires_at.isoformat()}).",
+            pointer="/expires_at",
+        )
+    return wanted
+
+
 def create_key(
     session: Session, *, principal: Principal, agency: Agency, data: KeyCreate, max_live: int
 ) -> tuple[ApiKey, str]:
@@ -143,7 +161,8 @@ def create_key(
     if principal.kind == "agency" and not set(data.scopes) <= principal.scopes:
         raise Forbidden("A key cannot create another key with scopes it does not hold itself.")
     now = utcnow()
-    if data.expires_at is not None and data.expires_at <= now:
+    expires_at = _expiry_within_caller(session, principal, data.expires_at)
+    if expires_at is not None and expires_at <= now:
         raise ValidationFailed("expires_at is in the past.", pointer="/expires_at")
     live = session.exec(
         select(func.count())
@@ -166,7 +185,7 @@ def create_key(
         prefix=display_prefix(raw),
         key_hash=hash_api_key(raw),
         scopes=data.scopes,
-        expires_at=data.expires_at,
+        expires_at=expires_at,
         created_by=principal.id,
     )
     session.add(key)

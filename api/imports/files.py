@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from api.core.spreadsheet import csv_text, xlsx_cell
 from api.imports.columns import FIELDS
 
 DATA_SHEET = "Danh sách hộ"
@@ -99,7 +100,7 @@ def errors_xlsx(content: dict[str, Any]) -> bytes:
     sheet = workbook.create_sheet((content.get("sheet") or DATA_SHEET)[:31])
     sheet.append(content["headers"])
     for _number, values, vi, en in content["rows"]:
-        sheet.append([*values, vi or None, en or None])
+        sheet.append([xlsx_cell(sheet, v) for v in values] + [vi or None, en or None])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -110,5 +111,5 @@ def errors_csv(content: dict[str, Any]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(content["headers"])
     for _number, values, vi, en in content["rows"]:
-        writer.writerow(["" if v is None else v for v in values] + [vi, en])
+        writer.writerow(["" if v is None else csv_text(v) for v in values] + [vi, en])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

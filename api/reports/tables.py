@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from api.core.spreadsheet import csv_text
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
@@ -68,7 +70,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([column.header for column in table.columns])
     for row in table.all_rows():
-        writer.writerow([_csv_value(row.get(c.key), c.kind) for c in table.columns])
+        writer.writerow([csv_text(_csv_value(row.get(c.key), c.kind)) for c in table.columns])
     return (BOM + out.getvalue()).encode("utf-8")
 
 
@@ -109,6 +111,8 @@ def _xlsx_row(sheet, columns: list[Column], row: dict[str, Any], *, bold: bool) 
     cells = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=_xlsx_value(row.get(column.key), column.kind))
+        if cell.data_type == "f":  # a name typed as "=…" stays text (api/core/spreadsheet.py)
+            cell.data_type = "s"
         if column.kind != "text":
             cell.number_format = FORMATS[column.kind]
         if bold:

@@ -19,15 +19,15 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 def _visible_users(principal):
-    """An administrator limited to some places sees the users working inside them."""
+    """An administrator limited to some places sees the users working only inside them: an
+    account that also covers a place outside (or, with no place, covers everything) is not
+    theirs to read or change, or they could reset its password and take its reach."""
     stmt = select(User)
     if principal.is_restricted:
-        inside = (
-            select(UserPlace.user_id)
-            .join(Place, Place.id == UserPlace.place_id)
-            .where(path_within(Place.path, principal))
-        )
-        stmt = stmt.where(User.id.in_(inside))
+        inside = select(Place.id).where(path_within(Place.path, principal))
+        has_inside = select(UserPlace.user_id).where(UserPlace.place_id.in_(inside))
+        has_outside = select(UserPlace.user_id).where(UserPlace.place_id.not_in(inside))
+        stmt = stmt.where(User.id.in_(has_inside), User.id.not_in(has_outside))
     return stmt
 
 

@@ -25,7 +25,9 @@ from api.webhooks.schemas import (
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
-WebhookManager = Annotated[Principal, require_scope("webhooks:write", roles=("admin",))]
+WebhookManager = Annotated[
+    Principal, require_scope("webhooks:write", roles=("admin",), whole_deployment=True)
+]
 
 
 @router.post(
