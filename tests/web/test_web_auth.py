@@ -362,3 +362,13 @@ class TestSignOut:
         assert response.status_code == 303
         assert response.headers["location"] == "/login"
         assert len(web_app.state.sessions) == 0
+
+
+class TestExpiredNoticeOnLogin:
+    async def test_the_notice_shows_once_above_a_clean_form(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        page = (await client.get("/login?expired=1")).text
+        assert page.count('id="login-notice"') == 1
+        username = page.split('id="username"', 1)[1].split(">", 1)[0]
+        assert "notice" not in username and "<p" not in username

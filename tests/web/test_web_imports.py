@@ -1,5 +1,7 @@
 """Importing a household list: upload, the row-level report, the errors file."""
 
+import re
+
 import httpx
 import pytest
 
@@ -88,6 +90,16 @@ class TestImportPage:
         assert response.status_code == 200
         [call] = [r for r in fake.requests if r["path"] == "/api/v1/imports/households"]
         assert call["query"]["place_id"] == "p-long-hoa"
+
+    async def test_an_officer_is_offered_only_their_own_places(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        page = (await officer.get("/imports")).text
+        offered = set(re.findall(r'<option value="([^"]+)"', page.split('name="place_id"')[1]))
+        below = {p["id"] for p in fake.places if p["parent_id"] == "p-long-hoa"}
+        above = {p["id"] for p in fake.places if p["level"] in ("district", "province")}
+        assert "p-long-hoa" in offered and below <= offered
+        assert not offered & above and "p-hoa-minh" not in offered  # another commune
 
     async def test_an_officer_of_several_places_must_choose_one(
         self, admin: httpx.AsyncClient, fake: FakeState

@@ -190,6 +190,24 @@ class TestAdminPages:
         assert "the-secret-key" not in again
         assert "<code>gn_abcdefgh…</code>" in again
 
+    async def test_reloading_the_page_that_showed_a_key_makes_no_second_one(
+        self, admin: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        page = (await admin.get("/admin/agencies/ag-1")).text
+        data = {
+            "csrf_token": input_value(page, "csrf_token"),
+            "seen_keys": input_value(page, "seen_keys"),
+            "name": "sync",
+            "expires_on": "",
+            "scopes": ["supports:write"],
+        }
+        assert (await admin.post("/admin/agencies/ag-1/keys", data=data)).status_code == 201
+        made = len(fake.keys)
+        resent = await admin.post("/admin/agencies/ag-1/keys", data=data)  # the reload
+        assert resent.status_code == 409
+        assert "Trang này đã tạo một khóa" in resent.text
+        assert len(fake.keys) == made
+
     async def test_a_key_without_scopes_is_refused(self, admin: httpx.AsyncClient) -> None:
         csrf = input_value((await admin.get("/admin/agencies/ag-1")).text, "csrf_token")
         response = await admin.post(

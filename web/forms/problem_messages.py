@@ -88,6 +88,11 @@ MESSAGES_BY_CODE = {
 # ``date`` group written dd/mm/yyyy)
 MESSAGES_BY_DETAIL: list[tuple[frozenset[str], re.Pattern[str], str]] = [
     (
+        frozenset({"/reason"}),
+        re.compile(r"Say why the assessment is rejected\b"),
+        N_("Please say why the review is rejected."),
+    ),
+    (
         frozenset({"/place_id"}),
         re.compile(r"Unknown place\b"),
         N_("This place is unknown or outside your communes."),

@@ -11,10 +11,16 @@ from web.forms import admin as forms
 from web.forms.state import FormState
 from web.forms.submit import submit
 from web.htmx import redirect
+from web.i18n import N_, translations_for
 from web.labels import AGENCY_KIND
 from web.rendering import render
 from web.schemas_admin import CreatedKey
 from web.screens import segment
+
+KEY_ALREADY_MADE = N_(
+    "A key was already created from this page (perhaps by reloading it). No new key was "
+    "made: revoke a key you cannot use, then create one here."
+)
 
 router = APIRouter()
 
@@ -65,7 +71,15 @@ async def show_agency(request: Request, agency_id: str, api: Api) -> Response:
 
 @router.post("/admin/agencies/{agency_id}/keys")
 async def create_key(request: Request, agency_id: str, api: Api) -> Response:
-    form = FormState.from_submission(await request.form(), forms.KEY_FIELDS, forms.KEY_LISTS)
+    submitted = await request.form()
+    form = FormState.from_submission(submitted, forms.KEY_FIELDS, forms.KEY_LISTS)
+    seen = set(str(submitted.get("seen_keys") or "").split(","))
+    if any(key.id not in seen for key in await api.list_keys(agency_id)):
+        # A key was made since this form was drawn: most likely this very form, sent again
+        # by a reload of the page that showed the key. Make no second one.
+        gettext = translations_for(request).gettext
+        form.form_errors.append(gettext(KEY_ALREADY_MADE))
+        return await _render_agency(request, api, agency_id, form, status_code=409)
     outcome = await submit(
         request,
         form,

@@ -29,17 +29,25 @@ CHOOSE_PLACE = N_("Please choose where the households of the list live.")
 
 
 async def _render_page(
-    request: Request, api: ApiClient, form: FormState, *, status_code: int = 200
+    request: Request,
+    api: ApiClient,
+    session: Session,
+    form: FormState,
+    *,
+    status_code: int = 200,
 ) -> Response:
     places, imports = await asyncio.gather(load_places(api), api.list_imports())
+    own = set(session.officer.place_ids if session.officer else [])
     context = {
         "form": form,
         "imports": imports,
         "places": places,
+        # An officer imports into their own places (and below), never the district above.
         "place_options": [
             (place.id, "\u2003" * places.depth_of(place) + place.name)
             for place in places.sorted_places()
             if place.level not in ("province",)
+            and (not own or own.intersection(places.chain_of(place.id)))
         ],
     }
     return render(request, "pages/imports.html", context, status_code=status_code)
@@ -54,7 +62,7 @@ def _own_place(session: Session) -> str:
 @router.get("/imports")
 async def imports_page(request: Request, api: Api, session: OfficerSession) -> Response:
     form = FormState.blank(FIELDS, mode="validate", atomic="row", place_id=_own_place(session))
-    return await _render_page(request, api, form)
+    return await _render_page(request, api, session, form)
 
 
 @router.post("/imports")
@@ -71,7 +79,7 @@ async def upload(request: Request, api: Api, session: OfficerSession) -> Respons
         # answer with a sentence meant for developers.
         form.add_error("place_id", gettext(CHOOSE_PLACE))
     if form.errors or not isinstance(upload_file, UploadFile):
-        return await _render_page(request, api, form, status_code=422)
+        return await _render_page(request, api, session, form, status_code=422)
     mode = form.value_of("mode") or "validate"
     params = {"place_id": place_id, "mode": mode, "atomic": form.value_of("atomic") or "all"}
     content = await upload_file.read()
@@ -79,15 +87,15 @@ async def upload(request: Request, api: Api, session: OfficerSession) -> Respons
         report = await api.import_households(content, file_name=upload_file.filename, params=params)
     except ApiUnavailable:
         form.form_errors.append(gettext(API_UNAVAILABLE.message))
-        return await _render_page(request, api, form, status_code=503)
+        return await _render_page(request, api, session, form, status_code=503)
     except ApiError as exc:
-        if exc.status not in (400, 413, 415, 422):
+        if exc.status not in (400, 403, 404, 413, 415, 422):
             raise
         if exc.errors and not exc.detail_vi:
             form.apply_problem(exc, gettext)
         else:
             form.form_errors.append(exc.detail_in(locale_from(request)))
-        return await _render_page(request, api, form, status_code=422)
+        return await _render_page(request, api, session, form, status_code=422)
     if mode == "commit" and report.get("id"):
         # Saved (or refused as a whole): the report has its own page, so reloading it
         # never sends the file again.
