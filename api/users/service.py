@@ -1,5 +1,6 @@
 """Officers' accounts: creation by an administrator, roles, places and passwords."""
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
@@ -86,6 +87,37 @@ def create_user(
     return user
 
 
+def _keep_one_administrator(session: Session, user: User, changes: dict) -> None:
+    """The last active administrator of the whole deployment cannot be deactivated, demoted
+    or limited to some places: nobody would be left to manage accounts and agencies."""
+    leaves = (
+        changes.get("is_active") is False
+        or changes.get("role", "admin") != "admin"
+        or bool(changes.get("place_ids"))
+    )
+    if user.role != "admin" or not user.is_active or not leaves:
+        return
+    if place_ids_of(session, user.id):
+        return  # an administrator limited to some places is not the one that matters
+    others = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.role == "admin",
+            User.is_active,
+            User.id != user.id,
+            User.id.not_in(select(UserPlace.user_id)),
+        )
+    ).one()
+    if others == 0:
+        raise Conflict(
+            "This is the last active administrator of the whole deployment: make another one "
+            "first.",
+            detail_vi="Đây là quản trị viên toàn hệ thống cuối cùng còn hoạt động: hãy tạo "
+            "một quản trị viên khác trước.",
+        )
+
+
 def update_user(
     session: Session, *, principal: Principal, passwords: Passwords, user: User, data: UserUpdate
 ) -> User:
@@ -93,6 +125,7 @@ def update_user(
     before = {**snapshot(user), "place_ids": place_ids_of(session, user.id)}
     changes = data.model_dump(exclude_unset=True)
     role = changes.get("role") or user.role
+    _keep_one_administrator(session, user, changes)
     if "place_ids" in changes or "role" in changes:
         place_ids = changes.get("place_ids")
         if place_ids is None:

@@ -460,3 +460,25 @@ class TestChangeOwnPassword:
             None,
             None,
         )
+
+
+class TestLastAdministrator:
+    """Somebody must be left to manage accounts and agencies."""
+
+    def test_the_last_one_cannot_deactivate_or_demote_themselves(self, client, make_user, login):
+        me = make_user("admin")
+        headers = {**login(me), "If-Match": "*"}
+        for change in ({"is_active": False}, {"role": "auditor"}):
+            response = client.patch(f"/api/v1/users/{me.id}", json=change, headers=headers)
+            assert response.status_code == 409, response.text
+            assert response.json()["detail_vi"].startswith("Đây là quản trị viên")
+        other = make_user("admin")
+        response = client.patch(
+            f"/api/v1/users/{other.id}", json={"is_active": False}, headers=headers
+        )
+        assert response.status_code == 200
+        another = make_user("admin")
+        response = client.patch(
+            f"/api/v1/users/{another.id}", json={"role": "auditor"}, headers=headers
+        )
+        assert response.status_code == 200  # an administrator is still there: me
