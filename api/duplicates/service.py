@@ -3,12 +3,15 @@
 A household merge keeps every record: the duplicate is archived with a pointer to the kept
 household (merged_into_id), its people move to the kept household (or, when they are the
 same person as one already there, are marked as having left, pointing to that person), its
-open needs move across, its person in charge is released, and its reviews, supports, visits
-and history stay readable on the archived record. Every change has its audit row.
+open needs move across, its person in charge is released, its running sponsorships end, and
+its reviews, supports, visits, sponsorships and history stay readable on the archived record.
+Every change has its audit row.
 """
 
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from api.audit.service import record_audit, snapshot
@@ -20,10 +23,13 @@ from api.errors import Conflict, Forbidden, ValidationFailed
 from api.events.service import append_event
 from api.households.citizen_id import mask_citizen_id
 from api.households.service import archive_household
-from api.models import Assignment, DuplicateDismissal, Household, Member, Need
+from api.models import Assignment, DuplicateDismissal, Household, Member, Need, Sponsorship
 from api.models.base import utcnow
 from api.people.assignments import end_assignment
 from api.people.schemas import AssignmentEnd
+from api.sponsors.delivered import last_contribution_on
+from api.sponsors.schemas import SponsorshipUpdate
+from api.sponsors.service import update_sponsorship
 
 
 def _pair(session: Session, kind: str, first_id: str, second_id: str):
@@ -183,6 +189,7 @@ def merge_households(
         )
     _move_needs(session, principal, keep, duplicate)
     _release_assignment(session, principal, keep, duplicate)
+    _end_sponsorships(session, principal, keep, duplicate)
     archive_household(
         session,
         principal=principal,
@@ -252,6 +259,31 @@ def _release_assignment(session, principal, keep: Household, duplicate: Househol
             principal=principal,
             assignment=assignment,
             data=AssignmentEnd(end_date=end, reason=f"Hộ trùng, đã gộp vào hộ {keep.code}"),
+        )
+
+
+def _end_sponsorships(session, principal, keep: Household, duplicate: Household) -> None:
+    """The duplicate's running sponsorships end after today (end dates are exclusive): its
+    pledges and contributions stay readable on it, and a sponsor who goes on helping the
+    family does so through the kept household."""
+    tomorrow = today_in_vietnam() + timedelta(days=1)
+    running = select(Sponsorship).where(
+        Sponsorship.household_id == duplicate.id,
+        or_(Sponsorship.end_date.is_(None), Sponsorship.end_date > tomorrow),
+    )
+    for sponsorship in session.exec(running.with_for_update()).all():
+        last = last_contribution_on(session, sponsorship.id)
+        ends = max(
+            [tomorrow, sponsorship.start_date + timedelta(days=1)]
+            + ([last + timedelta(days=1)] if last else [])
+        )
+        update_sponsorship(
+            session,
+            principal=principal,
+            sponsorship=sponsorship,
+            data=SponsorshipUpdate(
+                end_date=ends, end_reason=f"Hộ trùng, đã gộp vào hộ {keep.code}"
+            ),
         )
 
 

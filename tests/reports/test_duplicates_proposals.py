@@ -1,11 +1,13 @@
 """Possible duplicates (/api/v1/duplicates): listing, dismissing, merging; proposals
 (/api/v1/proposals) through their life cycle to the district committee's decision."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from api.core.dates import today_in_vietnam
-from api.models import Assignment, AuditEntry, Household, Member, Need
+from api.models import Assignment, AuditEntry, Household, Member, Need, Sponsorship
 
 DUPLICATES = "/api/v1/duplicates"
 PROPOSALS = "/api/v1/proposals"
@@ -129,6 +131,26 @@ class TestMerge:
             headers=admin,
         )
         assert assigned.status_code == 201, assigned.text
+        sponsor = client.post(
+            "/api/v1/sponsors",
+            json={
+                "kind": "mass_organisation",
+                "name": "Hội Phụ nữ xã",
+                "place_id": tree["hamlet_a"]["id"],
+            },
+            headers=admin,
+        )
+        assert sponsor.status_code == 201, sponsor.text
+        sponsorship = client.post(
+            "/api/v1/sponsorships",
+            json={
+                "household_id": second["id"],
+                "start_date": today_in_vietnam().isoformat(),
+                "pledges": [{"sponsor_id": sponsor.json()["id"], "amount_vnd": 1_000_000}],
+            },
+            headers=admin,
+        )
+        assert sponsorship.status_code == 201, sponsorship.text
         body = {
             "kind": "household",
             "keep_id": first["id"],
@@ -156,6 +178,9 @@ class TestMerge:
         assert moved.household_id == first["id"]
         ended = db.get(Assignment, assigned.json()["id"])
         assert ended.end_date is not None
+        closed = db.get(Sponsorship, sponsorship.json()["id"])
+        assert closed.end_date == today_in_vietnam() + timedelta(days=1)  # exclusive: ends today
+        assert first["code"] in closed.end_reason
         actions = db.execute(
             select(AuditEntry.entity, AuditEntry.action).where(
                 AuditEntry.action.in_(["merge_duplicate", "merge_households", "archive"])
