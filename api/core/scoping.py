@@ -210,7 +210,12 @@ def _audit(principal: Principal):
 
 @scope_rule(Event)
 def _events(principal: Principal):
-    return path_within(Event.place_path, principal)
+    within = path_within(Event.place_path, principal)
+    if principal.kind == "agency":
+        # An agency serving some places still sees its own deployment-wide events (its
+        # keys, its webhook endpoints), which have no place.
+        return or_(within, and_(Event.place_path.is_(None), Event.agency_id == principal.id))
+    return within
 
 
 scope_rule(Support)(via_household(Support.household_id))

@@ -30,6 +30,17 @@ class TestFeed:
         headers, _ = make_key(make_agency()["id"], scopes=["supports:write"])
         assert client.get(URL, headers=headers).status_code == 403
 
+    def test_an_agency_serving_some_places_sees_its_own_key_events(
+        self, client, tree, make_agency, make_key
+    ):
+        local = make_agency(kind="health", place_ids=(tree["commune_a"]["id"],))
+        headers, key = make_key(local["id"])
+        other = make_agency(kind="health")
+        make_key(other["id"])
+        items, _ = read_all(client, headers)
+        keys = [e["data"] for e in items if e["type"] == "api_key.created"]
+        assert [k.get("key_id") or k.get("api_key_id") for k in keys] == [key["id"]]
+
     def test_agency_sees_its_own_and_household_events(
         self, client, tree, make_household, bank, loan_policy, make_agency, make_key, make_policy
     ):
