@@ -59,7 +59,12 @@ UNSAFE_ROUTES = [
     "/admin/targets/t-1/delete",
     "/imports",
 ]
-STATIC_FILES = ["/static/app.css", "/static/app.js", "/static/vendor/htmx-2.0.11.min.js"]
+STATIC_FILES = [
+    "/static/app.css",
+    "/static/app.js",
+    "/static/favicon.svg",
+    "/static/vendor/htmx-2.0.11.min.js",
+]
 
 
 def assert_security_headers(response: httpx.Response) -> None:
