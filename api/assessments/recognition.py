@@ -11,6 +11,7 @@ from api.events.service import append_event
 from api.households.ethnicities import is_ethnic_minority
 from api.models import Assessment, Household, Need, StatusChange
 from api.models.base import utcnow
+from api.needs.service import close_need
 from api.standards import get_standard, indicator_need_categories, yearly_transition
 
 NEEDY = frozenset({"poor", "near_poor"})
@@ -239,30 +240,11 @@ def close_needs_no_longer_found(
         )
     ).all()
     closed = [need for need in stale if need.category not in still_called_for]
+    reason = (
+        f"Rà soát năm {assessment.year} không còn thiếu hụt cần hỗ trợ này / "
+        f"the {assessment.year} review no longer finds this deprivation"
+    )
     for need in closed:
-        need.status = "cancelled"
-        need.closed_at = utcnow()
-        need.closed_reason = (
-            f"Rà soát năm {assessment.year} không còn thiếu hụt cần hỗ trợ này / "
-            f"the {assessment.year} review no longer finds this deprivation"
-        )
-        bump_version(need)
-        record_audit(
-            session,
-            principal=principal,
-            action="update",
-            entity="need",
-            entity_id=need.id,
-            before={"status": "open"},
-            after={"status": "cancelled", "closed_reason": need.closed_reason},
-            place_path=household.place_path,
-        )
-        append_event(
-            session,
-            type="need.cancelled",
-            entity_id=need.id,
-            place_path=household.place_path,
-            data={"need_id": need.id, "household_id": household.id, "category": need.category},
-        )
+        close_need(session, principal=principal, need=need, status="cancelled", reason=reason)
     session.flush()
     return closed

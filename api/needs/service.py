@@ -103,3 +103,42 @@ def update_need(session: Session, *, principal: Principal, need: Need, data: Nee
             data={"need_id": need.id, "household_id": need.household_id, "category": need.category},
         )
     return need
+
+
+def close_need(
+    session: Session,
+    *,
+    principal: Principal,
+    need: Need,
+    status: str,
+    reason: str | None = None,
+    support_id: str | None = None,
+) -> None:
+    """Close an open need as met (by a support) or cancelled (with a reason), with its audit
+    row and its event: the one way the system itself closes a need."""
+    need.status = status
+    need.closed_at = need.updated_at = utcnow()
+    after: dict[str, str] = {"status": status}
+    if reason is not None:
+        need.closed_reason = after["closed_reason"] = reason
+    if support_id is not None:
+        need.met_by_support_id = after["met_by_support_id"] = support_id
+    bump_version(need)
+    record_audit(
+        session,
+        principal=principal,
+        action="update",
+        entity="need",
+        entity_id=need.id,
+        before={"status": "open"},
+        after=after,
+        place_path=need.place_path,
+    )
+    data = {"need_id": need.id, "household_id": need.household_id, "category": need.category}
+    append_event(
+        session,
+        type=f"need.{status}",
+        entity_id=need.id,
+        place_path=need.place_path,
+        data=data | ({"support_id": support_id} if support_id is not None else {}),
+    )

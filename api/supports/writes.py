@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from api.audit.service import record_audit, record_audits
+from api.audit.service import record_audits
 from api.auth.principal import Principal
 from api.core.bulkinsert import any_of, insert_rows, update_rows
-from api.events.service import append_event, append_events
+from api.events.service import append_events
 from api.models import Need, Support
 from api.models.base import new_id, utcnow
 from api.models.supports import HAPPENED_STATUSES
+from api.needs.service import close_need
 from api.supports.rules import (
     VALUE_FIELDS,
     ExistingRef,
@@ -184,35 +185,16 @@ def _meet_needs(session: Session, principal: Principal, plans: list[Plan], refs:
     }
     if not meeting:
         return
-    now = utcnow()
     for part in lookups(session, sorted(meeting)):
         stmt = select(Need).where(any_of(Need.id, part, session), Need.status == "open")
         stmt = stmt.with_for_update()
         for need in session.exec(stmt):
-            need.status, need.met_by_support_id = "met", meeting[need.id]
-            need.closed_at = need.updated_at = now
-            need.version += 1
-            record_audit(
+            close_need(
                 session,
                 principal=principal,
-                action="update",
-                entity="need",
-                entity_id=need.id,
-                before={"status": "open"},
-                after={"status": "met", "met_by_support_id": need.met_by_support_id},
-                place_path=need.place_path,
-            )
-            append_event(
-                session,
-                type="need.met",
-                entity_id=need.id,
-                place_path=need.place_path,
-                data={
-                    "need_id": need.id,
-                    "household_id": need.household_id,
-                    "category": need.category,
-                    "support_id": need.met_by_support_id,
-                },
+                need=need,
+                status="met",
+                support_id=meeting[need.id],
             )
     session.flush()
 
