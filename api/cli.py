@@ -23,6 +23,7 @@ from api.errors import DomainError
 from api.imports.command import import_file
 from api.migrate import upgrade
 from api.models import User
+from api.reports.counts_refresh import rebuild_all
 from api.risk.command import refresh_risk
 from api.settings import REPO_ROOT, Settings, get_settings
 
@@ -138,6 +139,20 @@ def cmd_refresh_risk(args) -> int:
     return 0
 
 
+def cmd_rebuild_report_counts(args) -> int:
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    session = plain_session_factory(engine)(write=True)
+    try:
+        places = rebuild_all(session)
+        session.commit()
+    finally:
+        close_session(session)
+        engine.dispose()
+    print(f"Report counts rebuilt from the records of {places} places.")
+    return 0
+
+
 def cmd_backup(args) -> int:
     settings = _settings()
     try:
@@ -233,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--as-of", type=date.fromisoformat, default=None)
     refresh.set_defaults(func=cmd_refresh_risk)
+
+    counts = sub.add_parser(
+        "rebuild-report-counts",
+        help="rebuild the reports' counts from the records (after editing tables by hand)",
+    )
+    counts.set_defaults(func=cmd_rebuild_report_counts)
 
     dump = sub.add_parser("backup", help="write a consistent backup of the database to FILE")
     dump.add_argument("file")

@@ -39,6 +39,8 @@ from api.models import (
     Policy,
     Proposal,
     ProposalSubmission,
+    ReportStatusCount,
+    ReportTransitionCount,
     Sponsor,
     Sponsorship,
     SponsorshipContribution,
@@ -167,6 +169,10 @@ def by_place_path(column) -> ScopeRule:
 
 
 for _model in (Assessment, StatusChange, Need):
+    scope_rule(_model)(by_place_path(_model.place_path))
+
+# The reports' maintained counts (issue 9) carry their households' place path.
+for _model in (ReportStatusCount, ReportTransitionCount):
     scope_rule(_model)(by_place_path(_model.place_path))
 
 # Field work (issue 5): visits, assignments and sponsorships copy their household's path.

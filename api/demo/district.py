@@ -49,6 +49,7 @@ from api.models import (
     UserPlace,
     Visit,
 )
+from api.reports.counts_refresh import rebuild_all
 from api.settings import Settings
 
 DEMO_PASSWORD = "giamngheo-demo"
@@ -185,6 +186,7 @@ def write_district(session: Session, demo: District, settings: Settings) -> dict
     ]
     for name, model, rows in tables:
         counts[name] = write(session, model.__table__, rows)
+    rebuild_all(session)  # the rows above bypassed the unit of work that keeps them
     record_audit(
         session,
         principal=SYSTEM,

@@ -23,6 +23,7 @@ from api.imports.columns import ERROR_HEADERS
 from api.imports.reading import Sheet, read_file
 from api.models import Household, HouseholdMove, ImportJob, Member, Place
 from api.models.base import new_id, utcnow
+from api.reports.counts_refresh import touch_places
 
 MAX_ROWS = 100_000
 MAX_ERRORS_LISTED = 1000
@@ -205,6 +206,7 @@ def write(session: Session, principal: Principal, plans) -> None:
         )
     for start in range(0, len(households), 2000):
         insert_rows(session, Household.__table__, households[start : start + 2000])
+    touch_places(session, {row["place_id"] for row in households})  # not seen by the ORM
     for start in range(0, len(members), 2000):
         insert_rows(session, Member.__table__, members[start : start + 2000])
     for plan in plans:

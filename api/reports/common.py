@@ -104,7 +104,11 @@ def status_in_year(year: int, place: Place | None = None):
 
 
 def count_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return sum_if(condition, 1)
+
+
+def sum_if(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
 def find_place(session: Session, place_id: str | None) -> Place | None:
@@ -125,11 +129,19 @@ def find_place(session: Session, place_id: str | None) -> Place | None:
     return place
 
 
-def within(place: Place | None):
-    """Households inside the place (the whole subtree); everything when no place."""
+def within(place: Place | None, source: Any = Household):
+    """Households (or rows of `source`) inside the place (the whole subtree); everything
+    when no place."""
     if place is None:
         return literal(True)
-    return Household.place_path.startswith(place.path, autoescape=True)
+    return source.place_path.startswith(place.path, autoescape=True)
+
+
+def child_of(place: Place, place_path: str) -> str:
+    """The child of the place a path lies under (a path is the ids from the root down), or
+    the place itself for a path that ends at it."""
+    below = place_path[len(place.path) :]
+    return below.split("/", 1)[0] if below else place.id
 
 
 @dataclass

@@ -1,39 +1,35 @@
-"""Poverty and near-poverty rates, yearly transitions, and progress against targets."""
+"""Poverty and near-poverty rates, yearly transitions, and progress against targets.
+
+Rates and transitions read the counts kept up to date in report_status_counts and
+report_transition_counts (api/reports/counts.py), not the status changes themselves: at
+province size ranking 1.4 million changes took seconds, the counts take milliseconds. The
+tests hold them equal to the live aggregation (tests/reports/live_counts.py)."""
 
 from typing import Any
 
-from sqlalchemy import distinct, func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from api.errors import ValidationFailed
-from api.models import Household, Place
+from api.models import Place, ReportStatusCount, ReportTransitionCount
 from api.reports.common import (
-    SC,
     TOTAL_LABEL,
-    Grouping,
-    active_in_year,
     as_number,
-    count_if,
-    ethnicity_grouping,
+    child_of,
     ethnicity_label,
     find_place,
     first_year_with_data,
     latest_year_with_data,
-    place_grouping,
     place_labels,
     place_public,
     rate,
     standard_in_force,
-    status_in_year,
+    sum_if,
     within,
 )
 from api.reports.tables import Column, Table
 
 COUNTS = ("households", "poor", "near_poor", "poor_without_labour_capacity")
-
-
-def _grouping(by: str, place: Place | None) -> Grouping:
-    return ethnicity_grouping() if by == "ethnicity" else place_grouping(place)
 
 
 def _rate_row(key, label, counts: dict[str, int]) -> dict[str, Any]:
@@ -52,33 +48,63 @@ def rate_counts(
     *,
     year: int,
     place: Place | None,
-    grouping: Grouping | None,
+    by: str | None,
     ethnicity: str | None = None,
 ) -> list[tuple[Any, dict[str, int]]]:
-    """(key, counts) per group, or one (None, counts) without grouping: one GROUP BY query.
-    Besides COUNTS, counts["data_year"] is the latest review year the group's statuses come
-    from (None when none of its households had a review up to `year`)."""
-    status = status_in_year(year, place)
-    key = grouping.key if grouping is not None else None
+    """(key, counts) per group (by "place" or "ethnicity"), or one (None, counts) for
+    by=None: one GROUP BY over the maintained counts of the year (api/reports/counts.py),
+    scoped like households. Besides COUNTS, counts["data_year"] is the latest review year
+    the group's statuses come from (None when none of its households had a review up to
+    `year`)."""
+    rc = ReportStatusCount
+    key = _count_key(rc, by, place)
+    poor = rc.status == "poor"
     measures = (
-        func.count(Household.id),
-        count_if(status.c.status == "poor"),
-        count_if(status.c.status == "near_poor"),
-        count_if((status.c.status == "poor") & status.c.without_labour_capacity),
-        func.max(status.c.change_year),
+        func.coalesce(func.sum(rc.households), 0),
+        sum_if(poor, rc.households),
+        sum_if(rc.status == "near_poor", rc.households),
+        sum_if(poor & rc.without_labour_capacity, rc.households),
+        func.max(case((rc.status != "", rc.change_year))),
     )
-    stmt = select(*((key,) if key is not None else ()), *measures).select_from(Household)
-    if grouping is not None:
-        stmt = grouping.join(stmt)
-    stmt = stmt.outerjoin(status, status.c.household_id == Household.id).where(
-        active_in_year(year), within(place)
+    stmt = select(*((key,) if key is not None else ()), *measures).where(
+        rc.year_from <= year,
+        or_(rc.year_to.is_(None), rc.year_to >= year),
+        within(place, rc),
     )
     if ethnicity is not None:
-        stmt = stmt.where(Household.ethnicity == ethnicity)
+        stmt = stmt.where(rc.ethnicity == ethnicity)
     if key is None:
         return [(None, _counts(session.exec(stmt).one()))]
-    rows = session.exec(stmt.group_by(key)).all()
-    return [(row[0], _counts(row[1:])) for row in rows]
+    groups: dict[Any, dict[str, int | None]] = {}
+    for found, *values in session.exec(stmt.group_by(key)).all():
+        group = _group_of(by, place, found)
+        groups[group] = _add(groups.get(group), _counts(values))
+    return list(groups.items())
+
+
+def _count_key(source, by: str | None, place: Place | None):
+    """The GROUP BY column of a counts table: ethnicity, commune (everything), or the place
+    path (under a place), which _group_of folds into the place's children: a few hundred
+    paths in Python cost less than matching every row against every child in SQL."""
+    if by is None:
+        return None
+    if by == "ethnicity":
+        return source.ethnicity
+    return source.commune_id if place is None else source.place_path
+
+
+def _group_of(by: str | None, place: Place | None, key: Any) -> Any:
+    return child_of(place, key) if by == "place" and place is not None else key
+
+
+def _add(total: dict | None, counts: dict) -> dict:
+    if total is None:
+        return counts
+    years = [y for y in (total["data_year"], counts["data_year"]) if y is not None]
+    return {
+        **{name: total[name] + counts[name] for name in COUNTS},
+        "data_year": max(years, default=None),
+    }
 
 
 def _counts(values) -> dict[str, int | None]:
@@ -100,8 +126,7 @@ def poverty_rate_report(
     """Poor and near-poor households of the year among all active households, by group."""
     place = find_place(session, place_id)
     year = year or latest_year_with_data(session, place)
-    grouping = _grouping(by, place)
-    groups = rate_counts(session, year=year, place=place, grouping=grouping, ethnicity=ethnicity)
+    groups = rate_counts(session, year=year, place=place, by=by, ethnicity=ethnicity)
     # Read with the counts (no query of its own): the latest review behind these figures.
     years = [counts.pop("data_year") for _, counts in groups]
     source = max((y for y in years if y is not None), default=None)
@@ -201,8 +226,7 @@ def transitions_report(
     years = _transition_years(
         session, place, by=by, year=year, from_year=from_year, to_year=to_year
     )
-    grouping = None if by == "year" else _grouping(by, place)
-    counts = _transition_counts(session, place, years, grouping)
+    counts = _transition_counts(session, place, years, by)
     baseline = first_year_with_data(session, place)
     if by == "year":
         for each in range(years[0], years[1] + 1):
@@ -250,27 +274,24 @@ def _transition_years(
 
 
 def _transition_counts(
-    session: Session, place: Place | None, years: tuple[int, int], grouping: Grouping | None
+    session: Session, place: Place | None, years: tuple[int, int], by: str
 ) -> dict[Any, dict[str, int]]:
-    key = SC.c.year if grouping is None else grouping.key
-    stmt = select(key, SC.c.transition, func.count(distinct(SC.c.household_id))).select_from(
-        Household
-    )
-    if grouping is not None:
-        stmt = grouping.join(stmt)
+    rt = ReportTransitionCount
+    key = rt.year if by == "year" else _count_key(rt, by, place)
     stmt = (
-        stmt.join(SC, SC.c.household_id == Household.id)
+        select(key, rt.transition, func.sum(rt.households))
         .where(
-            within(place),
-            SC.c.year >= years[0],
-            SC.c.year <= years[1],
-            SC.c.transition.in_(TRANSITIONS),
+            within(place, rt),
+            rt.year >= years[0],
+            rt.year <= years[1],
+            rt.transition.in_(TRANSITIONS),
         )
-        .group_by(key, SC.c.transition)
+        .group_by(key, rt.transition)
     )
     counts: dict[Any, dict[str, int]] = {}
-    for group, transition, count in session.exec(stmt):
-        counts.setdefault(group, dict.fromkeys(TRANSITIONS, 0))[transition] = int(count)
+    for found, transition, count in session.exec(stmt):
+        group = counts.setdefault(_group_of(by, place, found), dict.fromkeys(TRANSITIONS, 0))
+        group[transition] += int(count)
     return counts
 
 

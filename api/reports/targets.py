@@ -160,7 +160,7 @@ def _latest_year(session: Session, place: Place, up_to: int) -> int | None:
 
 
 def _rate_of(session: Session, place: Place, year: int, kind: str) -> tuple[int, int, Decimal]:
-    (_, counts), *_ = rate_counts(session, year=year, place=place, grouping=None)
+    (_, counts), *_ = rate_counts(session, year=year, place=place, by=None)
     count = counts[kind]
     return count, counts["households"], rate(count, counts["households"]) or Decimal("0.00")
 

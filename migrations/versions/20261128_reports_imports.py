@@ -198,12 +198,14 @@ def _backfill_registered_on() -> None:
         )
         return
     op.execute("UPDATE households SET registered_on = date(created_at, '+7 hours')")
+    # HAVING: without a review, no row (NULL), not printf's "0000-01-01" of a NULL year.
+    first_review = (
+        "SELECT printf('%04d-01-01', MIN(year)) FROM status_changes"
+        " WHERE status_changes.household_id = households.id HAVING MIN(year) IS NOT NULL"
+    )
     op.execute(
-        "UPDATE households SET registered_on = ("
-        " SELECT printf('%04d-01-01', MIN(year)) FROM status_changes"
-        " WHERE status_changes.household_id = households.id)"
-        " WHERE (SELECT printf('%04d-01-01', MIN(year)) FROM status_changes"
-        " WHERE status_changes.household_id = households.id) < registered_on"
+        f"UPDATE households SET registered_on = ({first_review})"
+        f" WHERE ({first_review}) < registered_on"
     )
 
 

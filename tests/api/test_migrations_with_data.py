@@ -33,8 +33,15 @@ def test_upgrade_keeps_existing_households(database_url, tmp_path):
                 household = conn.execute(
                     text("SELECT code, status, without_labour_capacity FROM households")
                 ).one()
+                registered = conn.execute(text("SELECT registered_on FROM households")).scalar()
+                counted = conn.execute(
+                    text("SELECT year_from, year_to, households FROM report_status_counts")
+                ).all()
                 members = conn.execute(text("SELECT count(*) FROM members")).scalar_one()
         finally:
             engine.dispose()
         assert tuple(household) == ("HA-1", "unclassified", False)
         assert members == 1
+        # Registered the day it was created (never year 0), and counted by the reports.
+        assert str(registered) == "2026-01-01"
+        assert [tuple(row) for row in counted] == [(2026, None, 1)]

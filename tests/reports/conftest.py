@@ -10,6 +10,7 @@ from api.core.dates import VIETNAM
 from api.main import create_app
 from api.models import Assessment, Household, Place, StatusChange
 from api.models.base import new_id, utcnow
+from api.reports.counts_refresh import touch_places
 from tests.api.conftest import *  # noqa: F403  (shared callers and records)
 from tests.api.conftest import unique_code
 from tests.conftest import make_settings
@@ -125,6 +126,7 @@ def households(db, place: dict, count: int, *, on: date = date(2015, 6, 1), **fi
         for _ in range(count)
     ]
     db.execute(insert(Household), rows)
+    touch_places(db, [place["id"]])  # a bulk INSERT is not seen by the unit of work
     db.commit()
     return [{"id": row["id"], **row} for row in rows]
 
