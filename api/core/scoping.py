@@ -39,6 +39,7 @@ from api.models import (
     Policy,
     Proposal,
     ProposalSubmission,
+    ReportFollowedHousehold,
     ReportStatusCount,
     ReportTransitionCount,
     Sponsor,
@@ -172,7 +173,7 @@ for _model in (Assessment, StatusChange, Need):
     scope_rule(_model)(by_place_path(_model.place_path))
 
 # The reports' maintained counts (issue 9) carry their households' place path.
-for _model in (ReportStatusCount, ReportTransitionCount):
+for _model in (ReportStatusCount, ReportTransitionCount, ReportFollowedHousehold):
     scope_rule(_model)(by_place_path(_model.place_path))
 
 # Field work (issue 5): visits, assignments and sponsorships copy their household's path.

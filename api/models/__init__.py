@@ -11,7 +11,12 @@ from api.models.imports import ImportJob
 from api.models.people import Assignment, Person
 from api.models.places import Place
 from api.models.proposals import Proposal, ProposalSubmission
-from api.models.reports import ReportStatusCount, ReportTransitionCount, Target
+from api.models.reports import (
+    ReportFollowedHousehold,
+    ReportStatusCount,
+    ReportTransitionCount,
+    Target,
+)
 from api.models.security import LoginThrottle
 from api.models.sponsors import (
     Sponsor,
@@ -58,6 +63,7 @@ __all__ = [
     # Reports, proposals, imports and duplicates (issue 6).
     "DuplicateDismissal",
     "ImportJob",
+    "ReportFollowedHousehold",
     "ReportStatusCount",
     "ReportTransitionCount",
     "Proposal",

@@ -91,3 +91,27 @@ class ReportTransitionCount(SQLModel, table=True):
     place_path: str = Field(max_length=1000)
     commune_id: str = Field(max_length=32, index=True)
     households: int
+
+
+class ReportFollowedHousehold(SQLModel, table=True):
+    """A household on the register over a span of years in which it is poor or near-poor,
+    or its latest change is an escape: the households the coverage reports follow, with
+    the change behind their status (its transition and year)."""
+
+    __tablename__ = "report_followed_households"
+    __table_args__ = (
+        Index(
+            "ix_report_followed_households_place_path",
+            "place_path",
+            postgresql_ops={"place_path": "varchar_pattern_ops"},
+        ),
+    )
+
+    household_id: str = Field(primary_key=True, max_length=32)
+    year_from: int = Field(primary_key=True)
+    year_to: int | None = None
+    status: str = Field(max_length=16)
+    transition: str | None = Field(default=None, max_length=24)
+    change_year: int
+    place_id: str = Field(max_length=32, index=True)
+    place_path: str = Field(max_length=1000)

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from api.core.dates import VIETNAM, today_in_vietnam
 from api.errors import NotFound
 from api.households.ethnicities import ETHNICITIES
-from api.models import Household, Place, StatusChange
+from api.models import Household, Place, ReportFollowedHousehold, StatusChange
 from api.standards.engine import NoStandardForYear, standard_for_year
 
 HUNDREDTH = Decimal("0.01")
@@ -51,55 +51,25 @@ def year_end_instant(year: int) -> datetime:
     return datetime(year + 1, 1, 1, tzinfo=VIETNAM)
 
 
-def active_in_year(year: int):
-    """Households on the register at the end of the year: registered by 31 December and not
-    archived on or before that day (the letter's denominators)."""
-    return and_(
-        Household.registered_on <= year_end(year),
-        or_(Household.archived_at.is_(None), Household.archived_at >= year_end_instant(year)),
-    )
-
-
-def status_in_year(year: int, place: Place | None = None):
-    """Each household's latest recognised status change of a year up to `year`: its status
-    that year, the change's transition and year, and the labour-capacity flag. With a place,
-    only the changes of the households in it are ranked (a commune's few thousand rows, not
-    every change of the province)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=SC.c.household_id,
-            order_by=(
-                SC.c.year.desc(),
-                SC.c.effective_date.desc(),
-                SC.c.recognised_at.desc(),
-                SC.c.id.desc(),
-            ),
-        )
-        .label("rank")
-    )
-    ranked = select(
-        SC.c.household_id,
-        SC.c.new_status,
-        SC.c.transition,
-        SC.c.year,
-        SC.c.without_labour_capacity,
-        rank,
-    ).where(SC.c.year <= year)
-    if place is not None:
-        inside = select(Household.id).where(within(place))
-        ranked = ranked.where(SC.c.household_id.in_(inside))
-    ranked = ranked.subquery("ranked_status")
+def followed_in_year(year: int, place: Place | None = None):
+    """The households the coverage reports follow in a year (poor, near-poor, or whose
+    latest change is an escape), on the register that year, from the maintained
+    report_followed_households (scoped like households): household_id, status, and the
+    transition and year of the change behind the status."""
+    followed = ReportFollowedHousehold
     return (
         select(
-            ranked.c.household_id,
-            ranked.c.new_status.label("status"),
-            ranked.c.transition,
-            ranked.c.year.label("change_year"),
-            ranked.c.without_labour_capacity,
+            followed.household_id,
+            followed.status,
+            followed.transition,
+            followed.change_year,
         )
-        .where(ranked.c.rank == 1)
-        .subquery("status_in_year")
+        .where(
+            followed.year_from <= year,
+            or_(followed.year_to.is_(None), followed.year_to >= year),
+            within(place, followed),
+        )
+        .subquery("followed")
     )
 
 

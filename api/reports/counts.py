@@ -17,8 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from api.core.dates import VIETNAM
+from api.reports.common import ESCAPES
 
 NO_STATUS = ("", False, 0)  # status, without labour capacity, change year: never reviewed
+FOLLOWED_STATUSES = ("poor", "near_poor")
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,25 @@ def active_years(household: HouseholdFacts) -> tuple[int, int | None]:
     return household.registered_on.year, last
 
 
-def status_spans(changes: list[ChangeFacts]) -> list[tuple[int | None, tuple]]:
-    """(first year, (status, without labour capacity, change year)) in year order; the first
-    span (None: from the beginning) is "not reviewed yet"."""
-    spans: list[tuple[int | None, tuple]] = [(None, NO_STATUS)]
+def counted_spans(
+    household: HouseholdFacts, changes: list[ChangeFacts]
+) -> list[tuple[int, int | None, ChangeFacts | None]]:
+    """(first year, last year or None, the change giving its status or None before any) of
+    the years the household counts in, in year order."""
+    first, last = active_years(household)
+    starts: list[tuple[int | None, ChangeFacts | None]] = [(None, None)]
     for change in sorted(changes, key=ChangeFacts.order):
-        state = (change.new_status, change.without_labour_capacity, change.year)
-        if spans[-1][0] == change.year:
-            spans[-1] = (change.year, state)  # a later change of the same year wins
+        if starts[-1][0] == change.year:
+            starts[-1] = (change.year, change)  # a later change of the same year wins
         else:
-            spans.append((change.year, state))
+            starts.append((change.year, change))
+    spans = []
+    for index, (start, change) in enumerate(starts):
+        end = starts[index + 1][0] - 1 if index + 1 < len(starts) else None
+        low = first if start is None else max(start, first)
+        high = end if last is None else (last if end is None else min(end, last))
+        if high is None or high >= low:
+            spans.append((low, high, change))
     return spans
 
 
@@ -79,16 +90,12 @@ def status_rows(
     deltas: dict[tuple, Counter] = defaultdict(Counter)
     for household in households:
         places.setdefault(household.place_id, household)
-        first, last = active_years(household)
-        if last is not None and last < first:
-            continue
-        spans = status_spans(by_household.get(household.id, []))
-        for index, (start, state) in enumerate(spans):
-            end = spans[index + 1][0] - 1 if index + 1 < len(spans) else None
-            low = first if start is None else max(start, first)
-            high = end if last is None else (last if end is None else min(end, last))
-            if high is not None and high < low:
-                continue
+        for low, high, change in counted_spans(household, by_household.get(household.id, [])):
+            state = (
+                NO_STATUS
+                if change is None
+                else (change.new_status, change.without_labour_capacity, change.year)
+            )
             counter = deltas[(household.place_id, household.ethnicity, *state)]
             counter[low] += 1
             if high is not None:
@@ -115,6 +122,35 @@ def status_rows(
                         "households": running,
                     }
                 )
+    return rows
+
+
+def followed_rows(
+    households: Iterable[HouseholdFacts], changes: Iterable[ChangeFacts]
+) -> list[dict[str, Any]]:
+    """Rows of report_followed_households: the spans of years in which a household on the
+    register is poor or near-poor, or its latest change is an escape (the households the
+    coverage reports follow), one row per household and span."""
+    by_household = _by_household(changes)
+    rows = []
+    for household in households:
+        for low, high, change in counted_spans(household, by_household.get(household.id, [])):
+            if change is None or not (
+                change.new_status in FOLLOWED_STATUSES or change.transition in ESCAPES
+            ):
+                continue
+            rows.append(
+                {
+                    "household_id": household.id,
+                    "year_from": low,
+                    "year_to": high,
+                    "status": change.new_status,
+                    "transition": change.transition,
+                    "change_year": change.year,
+                    "place_id": household.place_id,
+                    "place_path": household.place_path,
+                }
+            )
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Keeping the report counts (report_status_counts, report_transition_counts) true.
+"""Keeping the reports' maintained tables (report_status_counts, report_transition_counts,
+report_followed_households) true.
 
 The counts of a place are rebuilt whole from its households and their status changes
 (api/reports/counts.py) in the transaction that changed them, just before it commits, so a
@@ -25,8 +26,20 @@ from sqlalchemy import delete, event, func, inspect, select, text
 from sqlmodel import Session
 
 from api.core.bulkinsert import any_of, insert_rows
-from api.models import Household, ReportStatusCount, ReportTransitionCount, StatusChange
-from api.reports.counts import ChangeFacts, HouseholdFacts, status_rows, transition_rows
+from api.models import (
+    Household,
+    ReportFollowedHousehold,
+    ReportStatusCount,
+    ReportTransitionCount,
+    StatusChange,
+)
+from api.reports.counts import (
+    ChangeFacts,
+    HouseholdFacts,
+    followed_rows,
+    status_rows,
+    transition_rows,
+)
 
 PLACES = "report_counts_places"
 HOUSEHOLDS = "report_counts_households"
@@ -35,7 +48,11 @@ _INPUTS = ("place_id", "ethnicity", "registered_on", "archived_at")
 BATCH = 300  # places rebuilt per round of rebuild_all
 HH = Household.__table__
 SC = StatusChange.__table__
-TABLES = (ReportStatusCount.__table__, ReportTransitionCount.__table__)
+TABLES = (
+    ReportStatusCount.__table__,
+    ReportTransitionCount.__table__,
+    ReportFollowedHousehold.__table__,
+)
 
 
 def touch_places(session: Session, place_ids: Iterable[str]) -> None:
@@ -108,9 +125,7 @@ def rebuild_all(session: Session) -> int:
     as a repair); returns the number of places with households. The caller commits."""
     if session.get_bind().dialect.name == "postgresql":
         # Readers keep the old counts until the rebuild commits; writers wait for it.
-        session.execute(
-            text("LOCK TABLE report_status_counts, report_transition_counts IN EXCLUSIVE MODE")
-        )
+        session.execute(text(f"LOCK TABLE {', '.join(t.name for t in TABLES)} IN EXCLUSIVE MODE"))
     for table in TABLES:
         session.execute(delete(table))
     places = sorted(session.execute(select(HH.c.place_id).distinct()).scalars())
@@ -161,6 +176,7 @@ def _rebuild_places(session: Session, place_ids: list[str], *, clear: bool = Tru
             session.execute(delete(table).where(any_of(table.c.place_id, place_ids, session)))
     insert_rows(session, TABLES[0], status_rows(households, changes))
     insert_rows(session, TABLES[1], transition_rows(households, changes))
+    insert_rows(session, TABLES[2], followed_rows(households, changes))
 
 
 def counts_are_empty(session: Session) -> bool:

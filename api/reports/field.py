@@ -13,16 +13,15 @@ from api.people.assignments import persons_by_id
 from api.reports.common import (
     ESCAPES,
     TOTAL_LABEL,
-    active_in_year,
     as_number,
     count_if,
     data_year,
     find_place,
+    followed_in_year,
     latest_year_with_data,
     place_labels,
     place_public,
     rate,
-    status_in_year,
     within,
 )
 from api.reports.tables import Column, Table
@@ -63,6 +62,7 @@ def visit_coverage_report(
     ended = [q for q in _quarter_ends(year) if q <= end]
     required = len(ended)
     last_required = ended[-1] if ended else date(year, 1, 1)
+    followed = followed_in_year(year, place)
     quarter = _quarter(VT.c.visited_on, year)
     visits = (
         select(
@@ -72,37 +72,39 @@ def visit_coverage_report(
                 distinct(case((VT.c.visited_on <= last_required, quarter), else_=None))
             ).label("quarters"),
         )
-        .where(VT.c.visited_on >= date(year, 1, 1), VT.c.visited_on <= end)
+        .where(
+            VT.c.visited_on >= date(year, 1, 1),
+            VT.c.visited_on <= end,
+            VT.c.household_id.in_(select(followed.c.household_id)),
+        )
         .group_by(VT.c.household_id)
         .subquery("visits_in_year")
     )
-    status = status_in_year(year, place)
     group = case(
         (
             and_(
-                status.c.transition.in_(ESCAPES),
-                status.c.change_year >= year - 1,
-                status.c.status != "poor",
+                followed.c.transition.in_(ESCAPES),
+                followed.c.change_year >= year - 1,
+                followed.c.status != "poor",
             ),
             "escaped",
         ),
-        (status.c.status == "poor", "poor"),
-        (status.c.status == "near_poor", "near_poor"),
+        (followed.c.status == "poor", "poor"),
+        (followed.c.status == "near_poor", "near_poor"),
         else_=None,
     )
     on_schedule = func.coalesce(visits.c.quarters, 0) >= required
     stmt = (
         select(
             group,
-            func.count(Household.id),
+            func.count(followed.c.household_id),
             count_if(func.coalesce(visits.c.visits, 0) > 0),
             count_if(on_schedule),
             func.coalesce(func.sum(visits.c.visits), 0),
         )
-        .select_from(Household)
-        .join(status, status.c.household_id == Household.id)
-        .outerjoin(visits, visits.c.household_id == Household.id)
-        .where(active_in_year(year), within(place), group.is_not(None))
+        .select_from(followed)
+        .outerjoin(visits, visits.c.household_id == followed.c.household_id)
+        .where(group.is_not(None))
         .group_by(group)
     )
     found = {row[0]: tuple(int(v) for v in row[1:]) for row in session.exec(stmt)}

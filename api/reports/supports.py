@@ -13,15 +13,14 @@ from api.models.categories import SUPPORT_CATEGORIES
 from api.models.supports import HAPPENED_STATUSES, Support
 from api.reports.common import (
     TOTAL_LABEL,
-    active_in_year,
     as_number,
     count_if,
     data_year,
     find_place,
+    followed_in_year,
     latest_year_with_data,
     place_public,
     rate,
-    status_in_year,
     within,
     year_end_instant,
 )
@@ -173,39 +172,28 @@ def coverage_report(session: Session, *, year: int | None, place_id: str | None)
     least one support of it during the year (e.g. a health-insurance card)."""
     place = find_place(session, place_id)
     year = year or latest_year_with_data(session, place)
-    status = status_in_year(year, place)
-    needy = status.c.status.in_(("poor", "near_poor"))
-    base = (
-        select(Household.id, status.c.status)
-        .join(status, status.c.household_id == Household.id)
-        .where(active_in_year(year), within(place), needy)
-    )
+    followed = followed_in_year(year, place)
+    needy = followed.c.status.in_(("poor", "near_poor"))
     denominators = {"poor": 0, "near_poor": 0}
-    stmt = (
-        select(status.c.status, func.count(Household.id))
-        .select_from(Household)
-        .join(status, status.c.household_id == Household.id)
-        .where(active_in_year(year), within(place), needy)
-        .group_by(status.c.status)
-    )
+    stmt = select(followed.c.status, func.count()).where(needy).group_by(followed.c.status)
     for group, count in session.exec(stmt):
         denominators[group] = int(count)
-    got = (
-        select(SP.c.household_id, SP.c.category)
-        .where(
-            SP.c.status.in_(sorted(HAPPENED_STATUSES)),
-            SP.c.delivered_on >= date(year, 1, 1),
-            SP.c.delivered_on <= date(year, 12, 31),
-        )
-        .distinct()
-        .subquery("reached")
-    )
-    households = base.subquery("needy")
+    # From the needy households to their supports of the year (the household and date
+    # index), never the other way round: a province delivers 600,000 supports a year.
     stmt = (
-        select(got.c.category, households.c.status, func.count(distinct(got.c.household_id)))
-        .select_from(households)
-        .join(got, got.c.household_id == households.c.id)
-        .group_by(got.c.category, households.c.status)
+        select(SP.c.category, followed.c.status, func.count(distinct(SP.c.household_id)))
+        .select_from(followed)
+        .join(
+            SP,
+            and_(
+                SP.c.household_id == followed.c.household_id,
+                SP.c.delivered_on >= date(year, 1, 1),
+                SP.c.delivered_on <= date(year, 12, 31),
+                SP.c.status.in_(sorted(HAPPENED_STATUSES)),
+            ),
+        )
+        .where(needy)
+        .group_by(SP.c.category, followed.c.status)
     )
     reached: dict[str, dict[str, int]] = {}
     for category, group, count in session.exec(stmt):

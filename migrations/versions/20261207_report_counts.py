@@ -1,6 +1,7 @@
-"""report counts: the poverty-rate and transition counts kept up to date (issue 9)
+"""report counts: the poverty-rate and transition counts, and the households the coverage
+reports follow, kept up to date (issue 9)
 
-Two tables the reports read instead of ranking every status change of the province
+Three tables the reports read instead of ranking every status change of the province
 (api/reports/counts.py says what they hold, api/reports/counts_refresh.py how they stay
 true). The upgrade fills them from the records already there.
 
@@ -75,6 +76,31 @@ def upgrade() -> None:
         ),
     )
     _indexes("report_transition_counts")
+    op.create_table(
+        "report_followed_households",
+        sa.Column("household_id", String(length=32), nullable=False),
+        sa.Column("year_from", sa.Integer(), nullable=False),
+        sa.Column("year_to", sa.Integer(), nullable=True),
+        sa.Column("status", String(length=16), nullable=False),
+        sa.Column("transition", String(length=24), nullable=True),
+        sa.Column("change_year", sa.Integer(), nullable=False),
+        sa.Column("place_id", String(length=32), nullable=False),
+        sa.Column("place_path", String(length=1000), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "household_id", "year_from", name=op.f("pk_report_followed_households")
+        ),
+    )
+    op.create_index(
+        "ix_report_followed_households_place_path",
+        "report_followed_households",
+        ["place_path"],
+        postgresql_ops={"place_path": "varchar_pattern_ops"},
+    )
+    op.create_index(
+        op.f("ix_report_followed_households_place_id"),
+        "report_followed_households",
+        ["place_id"],
+    )
     _repair_registered_on()
     _fill()
 
@@ -104,6 +130,10 @@ def _fill() -> None:
 
 
 def downgrade() -> None:
+    table = "report_followed_households"
+    op.drop_index(op.f(f"ix_{table}_place_id"), table_name=table)
+    op.drop_index(f"ix_{table}_place_path", table_name=table)
+    op.drop_table(table)
     for table in ("report_transition_counts", "report_status_counts"):
         op.drop_index(op.f(f"ix_{table}_commune_id"), table_name=table)
         op.drop_index(f"ix_{table}_place_path", table_name=table)

@@ -9,13 +9,27 @@ import pytest
 from sqlalchemy import select
 
 from api.core.dates import VIETNAM
-from api.models import Household, Place, ReportStatusCount, ReportTransitionCount
+from api.models import (
+    Household,
+    Place,
+    ReportFollowedHousehold,
+    ReportStatusCount,
+    ReportTransitionCount,
+)
 from api.reports.common import ethnicity_grouping, place_grouping
 from api.reports.counts import ChangeFacts, HouseholdFacts, status_rows, transition_rows
 from api.reports.counts_refresh import rebuild_all
+from api.reports.field import visit_coverage_report
 from api.reports.poverty import _transition_counts, rate_counts
+from api.reports.supports import coverage_report
 from tests.reports.conftest import households, recognise
-from tests.reports.live_counts import live_rate_counts, live_transition_counts
+from tests.reports.live_counts import (
+    live_coverage_report,
+    live_rate_counts,
+    live_transition_counts,
+    live_visit_coverage_report,
+)
+from tests.reports.test_field_reports import district  # noqa: F401  (a fixture)
 from tests.reports.test_imports import GOOD, send, workbook
 
 # Before any registration, the years of the reviews, after them, this year and the next.
@@ -26,7 +40,7 @@ HOUSEHOLDS = "/api/v1/households"
 def snapshot(db) -> tuple[list, list]:
     return tuple(
         sorted(tuple(row) for row in db.execute(select(*model.__table__.columns)))
-        for model in (ReportStatusCount, ReportTransitionCount)
+        for model in (ReportStatusCount, ReportTransitionCount, ReportFollowedHousehold)
     )
 
 
@@ -69,6 +83,7 @@ def assert_counts_true(db, tree) -> None:
             for by, ethnicity in (("place", None), ("ethnicity", None), ("place", "khmer")):
                 args = {"year": year, "place": place, "by": by, "ethnicity": ethnicity}
                 assert maintained_by_place(db, **args) == live_by_place(db, **args), args
+        assert_coverage_true(db, place)
         span = (YEARS[0], YEARS[-1])
         assert _transition_counts(db, place, span, "year") == _filled(
             live_transition_counts(db, place, span, None)
@@ -81,6 +96,25 @@ def assert_counts_true(db, tree) -> None:
                 assert _transition_counts(db, place, (year, year), by) == _filled(
                     live_transition_counts(db, place, (year, year), grouping)
                 )
+
+
+def assert_coverage_true(db, place: Place | None) -> None:
+    """The coverage reports, which read the followed households, equal their live versions."""
+    place_id = place.id if place else None
+    for year in YEARS:
+        args = {"year": year, "place_id": place_id}
+        assert coverage_report(db, **args) == live_coverage_report(db, **args), args
+        day = date(2026, 12, 7)
+        assert visit_coverage_report(db, **args, as_of=day) == live_visit_coverage_report(
+            db, **args, as_of=day
+        ), args
+
+
+def test_coverage_with_supports_and_visits(db, tree, district):  # noqa: F811
+    """On the field-work fixture (supports, visits, an escape): the same figures."""
+    assert_no_drift(db)
+    for name in (None, "district", "commune_a", "hamlet_a", "hamlet_b"):
+        assert_coverage_true(db, db.get(Place, tree[name]["id"]) if name else None)
 
 
 def _filled(counts: dict) -> dict:
