@@ -112,14 +112,25 @@ def _copy(session: Session, table: Table, columns: tuple[str, ...], rows) -> Non
     names = ", ".join(f'"{c}"' for c in columns)
     session.flush()
     cursor = session.connection().connection.driver_connection.cursor()
-    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    _json_text(row[c]) if c in json_columns and row[c] is not None else row[c]
-                    for c in columns
-                ]
-            )
+    with cursor:
+        # The foreign-key checks of COPY run one saved query per row and key; under the
+        # service's plan_cache_mode=force_custom_plan (api/db.py) each run is planned again,
+        # which doubled the time of a COPY into supports. A primary-key lookup needs no
+        # custom plan: the default mode for this statement only (an error undoes it with
+        # the transaction or the savepoint).
+        previous = cursor.execute("SHOW plan_cache_mode").fetchone()[0]
+        if previous != "auto":
+            cursor.execute("SELECT set_config('plan_cache_mode', 'auto', true)")
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        _json_text(row[c]) if c in json_columns and row[c] is not None else row[c]
+                        for c in columns
+                    ]
+                )
+        if previous != "auto":
+            cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", (previous,))
 
 
 def _json_text(value: Any) -> str:

@@ -1,0 +1,76 @@
+"""What makes POST /supports/bulk fast must not change what it does: COPY with its own plan
+cache mode (issue 9)."""
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import func, select
+
+from api.core.bulkinsert import COPY_FROM, insert_rows
+from api.models import AuditEntry, Event, Support
+from api.models.base import utcnow
+from tests.agencies.conftest import support_body
+
+URL = "/api/v1/supports/bulk"
+
+
+def plan_cache_mode(db) -> str:
+    return db.exec(text("SHOW plan_cache_mode")).one()[0]
+
+
+class TestCopy:
+    """PostgreSQL: COPY (from COPY_FROM rows) under plan_cache_mode=auto, then as before."""
+
+    @pytest.fixture(autouse=True)
+    def _postgres_only(self, backend):
+        if backend != "postgresql":
+            pytest.skip("COPY is PostgreSQL's")
+
+    def test_a_large_batch_keeps_every_guarantee(self, client, db, bank, households, loan_policy):
+        assert plan_cache_mode(db) == "force_custom_plan"  # the service's setting (api/db.py)
+        count = COPY_FROM + 10
+        hh = [h["id"] for h in households]
+        items = [support_body(hh[i % len(hh)], loan_policy["id"], f"CP-{i}") for i in range(count)]
+        response = client.post(URL, json=items, headers=bank["headers"])
+        assert response.status_code == 200, response.text
+        assert response.json()["stats"]["created"] == count
+        ids = [r["id"] for r in response.json()["results"]]
+        agency_id = bank["agency"]["id"]
+        stmt = select(func.count()).select_from(Support).where(Support.agency_id == agency_id)
+        assert db.exec(stmt.execution_options(unscoped=True)).one() == count
+        audits = select(func.count()).where(AuditEntry.entity_id.in_(ids))
+        assert db.exec(audits.execution_options(unscoped=True)).one() == count
+        events = select(func.count()).where(Event.entity_id.in_(ids))
+        assert db.exec(events.execution_options(unscoped=True)).one() == count
+        again = client.post(URL, json=items, headers=bank["headers"])
+        assert again.json()["stats"]["ignored"] == count
+
+    def test_the_session_keeps_its_plan_cache_mode(self, db):
+        rows = [_audit_row(i) for i in range(COPY_FROM)]
+        insert_rows(db, AuditEntry.__table__, rows)
+        assert plan_cache_mode(db) == "force_custom_plan"
+
+    def test_and_after_a_clash_undone_by_its_savepoint(self, db):
+        # Ids far above the sequence's: the first row is saved before, so the COPY clashes.
+        rows = [{"id": 10**15 + i, **_audit_row(i)} for i in range(COPY_FROM)]
+        insert_rows(db, AuditEntry.__table__, rows[:1])
+        saved = insert_rows(
+            db, AuditEntry.__table__, rows, skip_conflicts_on=["id"], returning="id"
+        )
+        assert len(saved) == COPY_FROM - 1  # the clash fell back to INSERT … ON CONFLICT
+        assert plan_cache_mode(db) == "force_custom_plan"
+
+
+def _audit_row(i: int) -> dict:
+    return {
+        "occurred_at": utcnow(),
+        "actor_kind": "system",
+        "actor_id": "system",
+        "action": "create",
+        "entity": "test",
+        "entity_id": f"x_{i}",
+        "before": None,
+        "after": {"n": i},
+        "place_path": None,
+        "purpose": None,
+        "request_id": None,
+    }
