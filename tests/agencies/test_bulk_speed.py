@@ -1,16 +1,78 @@
-"""What makes POST /supports/bulk fast must not change what it does: COPY with its own plan
-cache mode (issue 9)."""
+"""What makes POST /supports/bulk fast must not change what it does: the garbage collector's
+pause, and COPY with its own plan cache mode (issue 9)."""
+
+import gc
+import threading
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
+import api.supports.bulk
 from api.core.bulkinsert import COPY_FROM, insert_rows
+from api.core.gcpause import gc_paused
 from api.models import AuditEntry, Event, Support
 from api.models.base import utcnow
 from tests.agencies.conftest import support_body
 
 URL = "/api/v1/supports/bulk"
+
+
+class TestGcPaused:
+    def test_off_inside_and_back_on_after(self):
+        assert gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+
+    def test_back_on_after_an_error(self):
+        with pytest.raises(ValueError), gc_paused():
+            raise ValueError
+        assert gc.isenabled()
+
+    def test_back_on_when_the_last_holder_leaves(self):
+        entered, release = threading.Event(), threading.Event()
+
+        def other_request():
+            with gc_paused():
+                entered.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=other_request)
+        thread.start()
+        entered.wait(5)
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # the other request still runs
+        release.set()
+        thread.join(5)
+        assert gc.isenabled()
+
+    def test_stays_off_when_it_was_off(self):
+        gc.disable()
+        try:
+            with gc_paused():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_the_bulk_request_runs_with_it_paused(
+        self, client, bank, households, loan_policy, monkeypatch
+    ):
+        seen = []
+        run_bulk = api.supports.bulk.run_bulk
+
+        def spy(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return run_bulk(*args, **kwargs)
+
+        monkeypatch.setattr(api.supports.bulk, "run_bulk", spy)
+        items = [support_body(households[0]["id"], loan_policy["id"], "GC-0")]
+        response = client.post(URL, json=items, headers=bank["headers"])
+        assert response.status_code == 200, response.text
+        assert seen == [False]
+        assert gc.isenabled()
 
 
 def plan_cache_mode(db) -> str:
