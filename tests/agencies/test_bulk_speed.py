@@ -3,6 +3,7 @@ pause, and COPY with its own plan cache mode (issue 9)."""
 
 import gc
 import threading
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -99,12 +100,33 @@ class TestCopy:
         agency_id = bank["agency"]["id"]
         stmt = select(func.count()).select_from(Support).where(Support.agency_id == agency_id)
         assert db.exec(stmt.execution_options(unscoped=True)).one() == count
+        first = db.get(Support, ids[0])
+        assert first.delivered_on.isoformat() == items[0]["delivered_on"]
         audits = select(func.count()).where(AuditEntry.entity_id.in_(ids))
         assert db.exec(audits.execution_options(unscoped=True)).one() == count
         events = select(func.count()).where(Event.entity_id.in_(ids))
         assert db.exec(events.execution_options(unscoped=True)).one() == count
         again = client.post(URL, json=items, headers=bank["headers"])
         assert again.json()["stats"]["ignored"] == count
+
+    def test_dates_and_times_arrive_as_sent(self, db):
+        """COPY receives them as ISO 8601 text: the same instants and days come back."""
+        hanoi = timezone(timedelta(hours=7))
+        moments = [
+            datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=hanoi),
+            datetime(2026, 1, 2, tzinfo=UTC),
+        ]
+        rows = [{**_audit_row(i), "occurred_at": moments[i % 2]} for i in range(COPY_FROM)]
+        ids = insert_rows(
+            db,
+            AuditEntry.__table__,
+            [{"id": 10**15 + i, **r} for i, r in enumerate(rows)],
+            returning="id",
+        )
+        stmt = (
+            select(AuditEntry.occurred_at).where(AuditEntry.id.in_(ids[:2])).order_by(AuditEntry.id)
+        )
+        assert db.exec(stmt.execution_options(unscoped=True)).all() == moments
 
     def test_the_session_keeps_its_plan_cache_mode(self, db):
         rows = [_audit_row(i) for i in range(COPY_FROM)]
