@@ -137,14 +137,20 @@ def _cells(table: Table, columns: tuple[str, ...]) -> Callable[[dict[str, Any]],
     json_at = [i for i, t in enumerate(types) if isinstance(t, JSON)]
     time_at = [i for i, t in enumerate(types) if isinstance(t, Date | DateTime)]
 
+    last: dict[int, tuple[Any, str]] = {}  # rows of a batch share their timestamps
+
     def cells(row: dict[str, Any]) -> list[Any]:
         values = [row[c] for c in columns]
         for i in json_at:
             if values[i] is not None:
                 values[i] = _json_text(values[i])
         for i in time_at:
-            if isinstance(values[i], date):  # a datetime is a date too
-                values[i] = values[i].isoformat()
+            value = values[i]
+            if isinstance(value, date):  # a datetime is a date too
+                seen = last.get(i)
+                if seen is None or seen[0] is not value:
+                    seen = last[i] = (value, value.isoformat())
+                values[i] = seen[1]
         return values
 
     return cells

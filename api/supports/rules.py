@@ -260,7 +260,8 @@ def prepare(
     if item.delivered_on < EARLIEST:
         fail("/delivered_on", f"before {EARLIEST.isoformat()}")
     attributes = item.attributes
-    if attributes and len(repr(attributes)) > MAX_ATTRIBUTES_BYTES:  # repr: cheap, near enough
+    text = repr(attributes)
+    if attributes and len(text) > MAX_ATTRIBUTES_BYTES:  # repr: cheap, near enough
         fail("/attributes", f"larger than {MAX_ATTRIBUTES_BYTES} bytes")
     funding_source = item.funding_source
     if policy is not None:
@@ -276,7 +277,8 @@ def prepare(
             if csv_attributes:
                 kinds = {k: v.get("type") for k, v in schema.get("properties", {}).items()}
                 attributes = {k: _coerce(v, kinds.get(k)) for k, v in attributes.items()}
-            key = (policy.id, repr(attributes))  # many records repeat the same attributes
+                text = repr(attributes)
+            key = (policy.id, text)  # many records repeat the same attributes
             if key not in refs.checked:
                 refs.checked[key] = _attribute_errors(refs, policy, attributes)
             errors.extend(refs.checked[key])
