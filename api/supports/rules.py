@@ -66,6 +66,24 @@ class HouseholdRef(NamedTuple):
     archived_at: datetime | None
 
 
+class PolicyRef(NamedTuple):
+    """What a support needs of its policy: a plain tuple, since every item reads several
+    fields and an ORM attribute costs a descriptor call each (10,000 items a request)."""
+
+    id: str
+    agency_id: str
+    code: str
+    category: str
+    unit: str
+    is_active: bool
+    default_funding_source: str | None
+    attributes_schema: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, policy: Policy) -> "PolicyRef":
+        return cls(*(getattr(policy, name) for name in cls._fields))
+
+
 class ExistingRef(NamedTuple):
     """A saved record's values, enough to tell whether a resend changes it."""
 
@@ -100,8 +118,8 @@ class Refs:
 
     principal: Principal
     households: dict[str, HouseholdRef] = field(default_factory=dict)
-    policies: dict[str, Policy] = field(default_factory=dict)
-    own_codes: dict[str, Policy] = field(default_factory=dict)
+    policies: dict[str, PolicyRef] = field(default_factory=dict)
+    own_codes: dict[str, PolicyRef] = field(default_factory=dict)
     existing: dict[tuple[str, str], ExistingRef] = field(default_factory=dict)
     needs: dict[str, NeedRef] = field(default_factory=dict)
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
@@ -109,12 +127,18 @@ class Refs:
     today: date = field(default_factory=lambda: today_in_vietnam())
     checked: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
 
-    def policy_of(self, item: SupportIn) -> Policy | None:
+    def policy_of(self, item: SupportIn) -> PolicyRef | None:
         if item.policy_id:
             return self.policies.get(item.policy_id)
         return self.own_codes.get(item.policy_code or "")
 
-    def validator(self, policy: Policy) -> Draft202012Validator:
+    def policy_by_id(self, policy_id: str) -> PolicyRef | None:
+        """A policy loaded for this batch, named by id or (an agency's) by code."""
+        if policy_id in self.policies:
+            return self.policies[policy_id]
+        return next((p for p in self.own_codes.values() if p.id == policy_id), None)
+
+    def validator(self, policy: PolicyRef) -> Draft202012Validator:
         if policy.id not in self.validators:
             self.validators[policy.id] = Draft202012Validator(policy.attributes_schema)
         return self.validators[policy.id]
@@ -133,14 +157,14 @@ def load_refs(session: Session, *, principal: Principal, items: list[SupportIn])
     for part in lookups(session, policy_ids):
         stmt = select(Policy).where(any_of(Policy.id, part, session))
         stmt = stmt.execution_options(unscoped=True)
-        refs.policies.update((p.id, p) for p in session.exec(stmt))
+        refs.policies.update((p.id, PolicyRef.of(p)) for p in session.exec(stmt))
     codes = sorted({i.policy_code for i in items if i.policy_code and not i.policy_id})
     if codes and principal.kind == "agency":
         for part in lookups(session, codes):
             stmt = select(Policy).where(
                 Policy.agency_id == principal.id, any_of(Policy.code, part, session)
             )
-            refs.own_codes.update((p.code, p) for p in session.exec(stmt))
+            refs.own_codes.update((p.code, PolicyRef.of(p)) for p in session.exec(stmt))
     wanted: dict[str, set[str]] = defaultdict(set)
     for item in items:
         policy = refs.policy_of(item)
@@ -186,7 +210,7 @@ def _coerce(value: Any, kind: Any) -> Any:
     return int(number) if kind == "number" and number.is_integer() else number
 
 
-def _attribute_errors(refs: Refs, policy: Policy, attributes: dict[str, Any]) -> list[dict]:
+def _attribute_errors(refs: Refs, policy: PolicyRef, attributes: dict[str, Any]) -> list[dict]:
     errors = []
     for error in refs.validator(policy).iter_errors(attributes):
         pointer = "/attributes" + "".join(f"/{part}" for part in error.absolute_path)
@@ -236,7 +260,8 @@ def prepare(
     if item.delivered_on < EARLIEST:
         fail("/delivered_on", f"before {EARLIEST.isoformat()}")
     attributes = item.attributes
-    if attributes and len(repr(attributes)) > MAX_ATTRIBUTES_BYTES:  # repr: cheap, near enough
+    text = repr(attributes)
+    if attributes and len(text) > MAX_ATTRIBUTES_BYTES:  # repr: cheap, near enough
         fail("/attributes", f"larger than {MAX_ATTRIBUTES_BYTES} bytes")
     funding_source = item.funding_source
     if policy is not None:
@@ -252,7 +277,8 @@ def prepare(
             if csv_attributes:
                 kinds = {k: v.get("type") for k, v in schema.get("properties", {}).items()}
                 attributes = {k: _coerce(v, kinds.get(k)) for k, v in attributes.items()}
-            key = (policy.id, repr(attributes))  # many records repeat the same attributes
+                text = repr(attributes)
+            key = (policy.id, text)  # many records repeat the same attributes
             if key not in refs.checked:
                 refs.checked[key] = _attribute_errors(refs, policy, attributes)
             errors.extend(refs.checked[key])

@@ -97,9 +97,7 @@ def _lock(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _event(support: dict[str, Any], refs: Refs, kind: str, changed=None) -> dict[str, Any]:
-    policy = refs.policies.get(support["policy_id"]) or next(
-        (p for p in refs.own_codes.values() if p.id == support["policy_id"]), None
-    )
+    policy = refs.policy_by_id(support["policy_id"])
     data = {
         "support_id": support["id"],
         "household_id": support["household_id"],
@@ -127,6 +125,7 @@ def _event(support: dict[str, Any], refs: Refs, kind: str, changed=None) -> dict
 def write_plans(session: Session, *, principal: Principal, plans: list[Plan], refs: Refs) -> None:
     """Create or update every plan (batched), then append their audit rows and events."""
     now = utcnow()
+    now_text = now.isoformat()
     creates = [p for p in plans if p.existing is None]
     for plan in creates:
         plan.row = {
@@ -145,7 +144,10 @@ def write_plans(session: Session, *, principal: Principal, plans: list[Plan], re
         if plan.support_id is not None:
             plan.outcome = "created"
             place_path = refs.households[plan.row["household_id"]].place_path
-            audits.append(_audit("create", plan.support_id, None, _plain(plan.row), place_path))
+            # _plain(plan.row), knowing which values are dates (thousands of rows)
+            after = {**plan.row, "delivered_on": plan.row["delivered_on"].isoformat()}
+            after.update(created_at=now_text, updated_at=now_text)
+            audits.append(_audit("create", plan.support_id, None, after, place_path))
             events.append(_event(plan.row, refs, "recorded"))
     for plan in plans:
         if plan.existing is not None and not plan.outcome:
