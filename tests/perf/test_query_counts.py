@@ -15,7 +15,7 @@ EXPECTED = {
     #                 changes, needs, visits, persons in charge
     "visits due": 8,  # caller, place, page, last visits, persons in charge, persons,
     #                   counts by person and place, place names
-    "household profile": 20,  # caller, household, members, moves, places, the timeline's 6,
+    "household profile": 19,  # caller, household, members, moves, places, the timeline's 6,
     #                           then each section's page and the persons it names
     "supports list": 3,  # caller, place, the page
     "needs list": 3,  # caller, place, the page
