@@ -29,6 +29,7 @@ from api.duplicates.router import router as duplicates_router
 from api.eligibility.router import router as eligibility_router
 from api.errors import install_error_handlers
 from api.events.router import router as events_router
+from api.households.profile import router as household_profile_router
 from api.households.router import ethnicity_router
 from api.households.router import router as households_router
 from api.imports.router import router as imports_router
@@ -81,6 +82,7 @@ def api_router() -> APIRouter:
         assessments_router,
         needs_router,
         timeline_router,
+        household_profile_router,
         agencies_router,
         policies_router,
         supports_router,

@@ -10,6 +10,7 @@ from web.schemas import Page, Versioned
 from web.schemas_field import (
     Assessment,
     Classification,
+    HouseholdProfile,
     Need,
     Standard,
     StandardSummary,
@@ -72,6 +73,10 @@ class ReviewsMixin(BaseClient):
     ) -> Page[Need]:
         params = without_blanks({"household_id": household_id, "status": status, "page_size": 200})
         return Page[Need].model_validate(await self._json("GET", api_path("needs"), params=params))
+
+    async def household_profile(self, household_id: str) -> HouseholdProfile:
+        body = await self._json("GET", api_path("households", household_id, "profile"))
+        return HouseholdProfile.model_validate(body)
 
     async def timeline(self, household_id: str) -> Timeline:
         body = await self._json("GET", api_path("households", household_id, "timeline"))

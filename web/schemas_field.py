@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from web.schemas import ApiModel, Page
+from web.schemas import ApiModel, Household, Page, Place
 
 
 class Reason(ApiModel):
@@ -274,3 +274,18 @@ class Timeline(ApiModel):
     household_id: str
     status: str
     items: list[dict[str, Any]]
+
+
+class HouseholdProfile(ApiModel):
+    """GET /households/{id}/profile: what the profile page shows, in one answer."""
+
+    household: Household
+    household_etag: str
+    places: list[Place]  # only the places the household and its moves name
+    timeline: Timeline
+    assessments: Page[Assessment]
+    needs: Page[Need]
+    supports: Page[Support]
+    visits: Page[Visit]
+    assignments: Page[Assignment]
+    sponsorships: Page[Sponsorship]

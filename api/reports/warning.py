@@ -5,18 +5,52 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from api.models import Assignment, Household
-from api.people.assignments import persons_by_id
-from api.reports.common import find_place, place_labels, place_public, within
+from api.models import Assignment, Household, Person, Place
+from api.reports.common import find_place, place_public, within
 from api.reports.tables import Column, Table
 
+# Core tables: the scope limits the households; what is read beside them is only names.
 AS = Assignment.__table__
+PS = Person.__table__
+PL = Place.__table__
 
+COLUMNS = [
+    getattr(Household, name)
+    for name in (
+        "id",
+        "code",
+        "head_name",
+        "commune_id",
+        "place_id",
+        "status",
+        "risk_score",
+        "risk_reasons",
+        "next_visit_due_on",
+    )
+]
 BANDS = (("high", 60, "Cao"), ("medium", 30, "Trung bình"), ("low", 0, "Thấp"))
 
 
 def _band(score: int) -> str:
     return next(code for code, floor, _ in BANDS if score >= floor)
+
+
+def _person_in_charge():
+    """The name of the person in charge of the row's household (the latest if several)."""
+    return (
+        select(PS.c.full_name)
+        .select_from(AS.join(PS, PS.c.id == AS.c.person_id))
+        .where(AS.c.household_id == Household.id, AS.c.end_date.is_(None))
+        .order_by(AS.c.start_date.desc(), AS.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("person_in_charge")
+    )
+
+
+def _place_name(which: str):
+    column = Household.commune_id if which == "commune" else Household.place_id
+    return select(PL.c.name).where(PL.c.id == column).scalar_subquery().label(which)
 
 
 def early_warning_report(
@@ -38,43 +72,32 @@ def early_warning_report(
     counts = dict(
         session.exec(select(band, func.count(Household.id)).where(*where).group_by(band)).all()
     )
-    households = list(
-        session.exec(
-            select(Household)
-            .where(*where)
-            .order_by(Household.risk_score.desc(), Household.id)
-            .limit(limit)
-        )
-    )
-    ids = [h.id for h in households]
-    charge = {}
-    if ids:
-        stmt = select(AS.c.household_id, AS.c.person_id).where(
-            AS.c.household_id.in_(ids), AS.c.end_date.is_(None)
-        )
-        charge = dict(session.exec(stmt).all())
-    persons = persons_by_id(session, set(charge.values()))
-    labels = place_labels(
-        session, [h.place_id for h in households] + [h.commune_id for h in households]
-    )
+    # One statement of plain rows (an ORM entity per household, and a query each for the
+    # persons in charge and the place names, cost more than the rows themselves). The names
+    # are read from the tables themselves, unscoped as they were: names, not records.
+    households = session.exec(
+        select(*COLUMNS, _person_in_charge(), _place_name("commune"), _place_name("place"))
+        .where(*where)
+        .order_by(Household.risk_score.desc(), Household.id)
+        .limit(limit)
+    ).all()
     rows = []
     for household in households:
-        person = persons.get(charge.get(household.id, ""))
         reasons = household.risk_reasons or []
         rows.append(
             {
                 "household_id": household.id,
                 "code": household.code,
                 "head_name": household.head_name,
-                "commune": labels.get(household.commune_id),
-                "place": labels.get(household.place_id),
+                "commune": household.commune,
+                "place": household.place,
                 "status": household.status,
                 "risk_score": household.risk_score,
                 "band": _band(household.risk_score or 0),
                 "reasons": reasons,
                 "main_reasons": "; ".join(r["vi"] for r in reasons[:3]),
                 "next_visit_due_on": household.next_visit_due_on,
-                "person_in_charge": person.full_name if person else None,
+                "person_in_charge": household.person_in_charge,
             }
         )
     total = sum(counts.values())

@@ -50,6 +50,8 @@ def _delivered(session: Session, sponsorship_ids: list[str]) -> dict[tuple[str, 
 
 
 def _sponsors(session: Session, ids: set[str]) -> dict[str, Sponsor]:
+    if not ids:  # no pledges: no query
+        return {}
     stmt = select(Sponsor).where(Sponsor.id.in_(sorted(ids))).execution_options(**UNSCOPED)
     return {sponsor.id: sponsor for sponsor in session.exec(stmt)}
 

@@ -15,6 +15,8 @@ EXPECTED = {
     #                 changes, needs, visits, persons in charge
     "visits due": 8,  # caller, place, page, last visits, persons in charge, persons,
     #                   counts by person and place, place names
+    "household profile": 19,  # caller, household, members, moves, places, the timeline's 6,
+    #                           then each section's page and the persons it names
     "supports list": 3,  # caller, place, the page
     "needs list": 3,  # caller, place, the page
     "poverty-rate report": 3,
@@ -29,6 +31,7 @@ def _paths(commune_id: str, household_id: str) -> dict[str, str]:
         "household detail": f"/api/v1/households/{household_id}",
         "timeline": f"/api/v1/households/{household_id}/timeline",
         "visits due": f"/api/v1/visits/due?place_id={commune_id}",
+        "household profile": f"/api/v1/households/{household_id}/profile",
         "supports list": f"/api/v1/supports?place_id={commune_id}",
         "needs list": f"/api/v1/needs?place_id={commune_id}",
         "poverty-rate report": f"/api/v1/reports/poverty-rate?year=2025&place_id={commune_id}",

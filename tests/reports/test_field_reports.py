@@ -249,6 +249,7 @@ class TestFieldWork:
         ]
         assert body["bands"] == {"high": 1, "medium": 1, "low": 0}
         assert body["rows"][1]["person_in_charge"] == "Sơn Văn Tư"
+        assert (body["rows"][1]["commune"], body["rows"][1]["place"]) == ("Hòa Ân", "Ấp Sóc Kha")
         limited = get(client, admin, "early-warning", limit=1, min_score=50)
         assert (limited["total"], limited["truncated"]) == (1, False)
         response = client.get(

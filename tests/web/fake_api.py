@@ -5,11 +5,13 @@ so the web app can be tested without a database. Test code reaches its state thr
 ``app.state.fake``.
 """
 
+import asyncio
 import base64
 import re
 import secrets
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -215,14 +217,15 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def record_and_gate(request: Request, call_next):  # type: ignore[no-untyped-def]
-        state.requests.append(
-            {
-                "method": request.method,
-                "path": request.url.path,
-                "query": dict(request.query_params),
-                "headers": dict(request.headers),
-            }
-        )
+        if not request.headers.get(INTERNAL_HEADER):  # the profile asking this fake itself
+            state.requests.append(
+                {
+                    "method": request.method,
+                    "path": request.url.path,
+                    "query": dict(request.query_params),
+                    "headers": dict(request.headers),
+                }
+            )
         if state.down:
             return problem(503, "Service Unavailable", "maintenance")
         if request.url.path.startswith(f"{API}/auth/token"):
@@ -355,8 +358,56 @@ def build_fake_api(state: FakeState | None = None) -> FastAPI:
             headers={"ETag": state.etag(household_id)},
         )
 
+    install_profile_route(app)
     install_field_routes(app, state)
     install_fieldwork_routes(app, state)
     install_admin_routes(app, state)
     install_import_routes(app, state)
     return app
+
+
+INTERNAL_HEADER = "x-fake-internal"
+PROFILE_SECTIONS = {
+    "timeline": "/households/{id}/timeline",
+    "assessments": "/households/{id}/assessments?page_size=50",
+    "needs": "/needs?household_id={id}&page_size=200",
+    "supports": "/supports?household_id={id}&page_size=100",
+    "visits": "/visits?household_id={id}&page_size=10",
+    "assignments": "/assignments?household_id={id}&page_size=500",
+    "sponsorships": "/sponsorships?household_id={id}&page_size=50",
+}
+
+
+def install_profile_route(app: FastAPI) -> None:
+    """GET /households/{id}/profile as the real API defines it: the answers of the single
+    endpoints side by side (asked of this fake itself), with the places they name."""
+
+    @app.get(f"{API}/households/{{household_id}}/profile")
+    async def profile(request: Request, household_id: str) -> Any:
+        forwarded = {
+            name: value
+            for name, value in request.headers.items()
+            if name in ("authorization", "accept-language")
+        }
+        forwarded[INTERNAL_HEADER] = "1"
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://fake", headers=forwarded
+        ) as own:
+            household = await own.get(f"{API}/households/{household_id}")
+            if household.status_code != 200:
+                return Response(
+                    household.content, household.status_code, media_type="application/json"
+                )
+            paths = [path.format(id=household_id) for path in PROFILE_SECTIONS.values()]
+            answers = await asyncio.gather(*(own.get(API + path) for path in paths))
+            places = (await own.get(f"{API}/places", params={"page_size": 500})).json()["items"]
+        body = household.json()
+        named = {body["place_id"], body["commune_id"]}
+        named |= {m[key] for m in body.get("moves", []) for key in ("from_place_id", "to_place_id")}
+        return {
+            "household": body,
+            "household_etag": household.headers.get("ETag", ""),
+            "places": [p for p in places if p["id"] in named],
+            **{name: answer.json() for name, answer in zip(PROFILE_SECTIONS, answers, strict=True)},
+        }

@@ -60,6 +60,16 @@ class TestProfile:
         response = await officer.get("/households/h-0002")
         assert '<p class="empty">Chưa có thành viên nào được ghi nhận.</p>' in response.text
 
+    async def test_asks_the_api_once_for_the_households_records(
+        self, officer: httpx.AsyncClient, fake: FakeState
+    ) -> None:
+        await officer.get("/households/h-0001")  # the reference lists are cached from here on
+        fake.requests.clear()
+        response = await officer.get("/households/h-0002")
+        assert response.status_code == 200
+        # No list of places either: the profile names its own.
+        assert [r["path"] for r in fake.requests] == ["/api/v1/households/h-0002/profile"]
+
 
 class TestErrorPages:
     async def test_an_unknown_household_is_a_404_page(self, officer: httpx.AsyncClient) -> None:

@@ -10,7 +10,7 @@ from web import timeline as timeline_view
 from web.deps import Api
 from web.i18n import locale_from, translations_for
 from web.labels import HOUSEHOLD_STATUS
-from web.reference import load_ethnicities, load_places
+from web.reference import PlaceDirectory, load_ethnicities, load_places
 from web.rendering import render, render_page_or_fragment
 from web.screens import saved_notice
 
@@ -58,54 +58,40 @@ async def household_profile(
     request: Request, household_id: str, api: Api, saved: str = ""
 ) -> Response:
     locale = locale_from(request)
-    (
-        versioned,
-        places,
-        ethnicities,
-        timeline,
-        assessments,
-        needs,
-        supports,
-        visits,
-        assignments,
-        sponsorships,
-        policies,
-    ) = await asyncio.gather(
-        api.get_household(household_id),
-        load_places(api),
+    # One API call for the household's own records (the API's composite answer), beside the
+    # small reference lists, which the client caches. The places come with the profile, only
+    # those it names: a province administrator's whole list of places cost more to read than
+    # the rest of the page.
+    profile, ethnicities, policies = await asyncio.gather(
+        api.household_profile(household_id),
         load_ethnicities(api, locale),
-        api.timeline(household_id),
-        api.list_assessments(household_id),
-        api.list_needs(household_id=household_id),
-        api.list_supports(household_id=household_id),
-        api.list_visits(household_id=household_id, page_size=10),
-        api.list_assignments(household_id=household_id),
-        api.list_sponsorships(household_id=household_id),
         api.list_policies(),
     )
-    person_names = {a.person_id: a.person.full_name for a in assignments.items if a.person}
-    person_names |= {v.visitor.id: v.visitor.full_name for v in visits.items if v.visitor}
+    places = PlaceDirectory(profile.places)
+    assignments, visits = profile.assignments.items, profile.visits.items
+    person_names = {a.person_id: a.person.full_name for a in assignments if a.person}
+    person_names |= {v.visitor.id: v.visitor.full_name for v in visits if v.visitor}
     gettext = translations_for(request).gettext
     context = {
-        "household": versioned.value,
+        "household": profile.household,
         "places": places,
         "ethnicities": ethnicities,
         "saved": saved_notice(saved),
-        "status_changes": timeline_view.status_changes(timeline.items, locale=locale),
+        "status_changes": timeline_view.status_changes(profile.timeline.items, locale=locale),
         "timeline": timeline_view.describe(
-            timeline.items,
+            profile.timeline.items,
             gettext=gettext,
             locale=locale,
             places=places,
             person_names=person_names,
         ),
-        "assessments": assessments.items,
-        "needs": sorted(needs.items, key=lambda need: need.status != "open"),
-        "supports": supports.items,
+        "assessments": profile.assessments.items,
+        "needs": sorted(profile.needs.items, key=lambda need: need.status != "open"),
+        "supports": profile.supports.items,
         "policy_names": {p.id: p.name_in(locale) for p in policies.items},
-        "visits": visits.items,
-        "in_charge": next((a for a in assignments.items if a.active), None),
-        "assignments": assignments.items,
-        "sponsorships": sponsorships.items,
+        "visits": visits,
+        "in_charge": next((a for a in assignments if a.active), None),
+        "assignments": assignments,
+        "sponsorships": profile.sponsorships.items,
     }
     return render(request, "pages/household_profile.html", context)
