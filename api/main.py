@@ -12,6 +12,7 @@ from api import health, metrics
 from api.agencies.router import router as agencies_router
 from api.assessments.router import router as assessments_router
 from api.audit.router import router as audit_router
+from api.auth.cache import PrincipalCache
 from api.auth.passwords import Passwords
 from api.auth.ratelimit import KeyRateLimiter
 from api.auth.router import router as auth_router
@@ -132,6 +133,7 @@ def create_app(
         time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_cost
     )
     app.state.migration_heads = head_revisions()
+    app.state.principal_cache = PrincipalCache(settings.principal_cache_seconds)
     app.state.key_limiter = KeyRateLimiter(
         per_minute=settings.api_key_rate_per_minute, burst=settings.api_key_burst
     )
