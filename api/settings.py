@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Agency API keys: a token bucket per key and per worker process (429 + Retry-After).
     api_key_rate_per_minute: int = 1200
     api_key_burst: int = 200
+    # Who is behind a token or key is cached per process this long: a revocation or
+    # deactivation reaches the other worker processes within it (at once in its own); 0: off.
+    principal_cache_seconds: float = 5.0
     # Retention (`giamngheo purge`): audit rows, spent tokens and login counters; events use
     # events_retention_days and Idempotency-Key answers idempotency_ttl_hours.
     audit_retention_days: int = 5 * 365

@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, text, update
 from sqlalchemy import select as sa_select
@@ -68,23 +68,26 @@ _KEY_LOOKUP = (
 )
 
 
-def agency_principal_for_key(session: Session, raw: str, *, touch: bool = True) -> Principal | None:
-    """The agency behind a live key, or None (unknown, expired, revoked, agency inactive)."""
+def agency_principal_for_key(
+    session: Session, raw: str
+) -> tuple[Principal | None, datetime | None]:
+    """The agency behind a live key and the key's expiry, or None (unknown, expired, revoked,
+    agency inactive). Records the key's use (at most once a minute)."""
     digest = hash_api_key(raw)
     rows = session.connection().execute(_KEY_LOOKUP, {"key_hash": digest}).all()
     if not rows:
-        return None
+        return None, None
     key_id, key_hash, scopes, revoked_at, expires_at, last_used_at = rows[0][:6]
     agency_id, agency_name, agency_active = rows[0][6:9]
     now = utcnow()
     if not hmac.compare_digest(key_hash, digest) or not agency_active:
-        return None
+        return None, None
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
-        return None
-    if touch and (last_used_at is None or now - last_used_at >= TOUCH_EVERY):
+        return None, None
+    if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         _touch(session, key_id, now)
     places = [(place_id, path) for *_, place_id, path in rows if place_id is not None]
-    return _agency(agency_id, agency_name, places, frozenset(scopes), key_id)
+    return _agency(agency_id, agency_name, places, frozenset(scopes), key_id), expires_at
 
 
 def agency_principal(

@@ -2,13 +2,14 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from api.auth.api_keys import KEY_PREFIX, agency_principal_for_key
+from api.auth.cache import PrincipalCache, generation
 from api.auth.passwords import Passwords
 from api.auth.principal import Principal
 from api.models import AuthToken, Place, User, UserPlace
@@ -113,23 +114,42 @@ _TOKEN_LOOKUP = (
 )
 
 
-def principal_for_token(session: Session, raw: str, *, touch: bool = True) -> Principal | None:
-    """The principal behind an officer's token or an agency's API key (gn_), if still live."""
+def credential_digest(raw: str) -> str:
+    """What a token or an API key is stored and cached under (both are SHA-256)."""
+    return hash_token(raw)
+
+
+def principal_for_token(
+    session: Session, raw: str, *, cache: PrincipalCache | None = None
+) -> Principal | None:
+    """The principal behind an officer's token or an agency's API key (gn_), if still live;
+    from the cache when given and fresh (see api/auth/cache.py for how long)."""
+    digest = credential_digest(raw)
+    if cache is not None and (cached := cache.get(digest)) is not None:
+        return cached
+    since = generation()
+    principal, expires_at = _lookup(session, raw, digest)
+    if cache is not None and principal is not None:
+        cache.put(digest, principal, since=since, expires_at=expires_at)
+    return principal
+
+
+def _lookup(session: Session, raw: str, digest: str) -> tuple[Principal | None, datetime | None]:
     if raw.startswith(KEY_PREFIX):
-        return agency_principal_for_key(session, raw, touch=touch)
+        return agency_principal_for_key(session, raw)
     if not raw.startswith(TOKEN_PREFIX):
-        return None
-    rows = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": hash_token(raw)}).all()
+        return None, None
+    rows = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": digest}).all()
     if not rows:
-        return None
+        return None, None
     token_id, revoked_at, expires_at, user_id, role, full_name, is_active = rows[0][:7]
     if revoked_at is not None or expires_at <= utcnow() or not is_active:
-        return None
+        return None, None
     places = [(place_id, path) for *_, place_id, path in rows if place_id is not None]
-    return _officer(user_id, role, full_name, places, token_id)
+    return _officer(user_id, role, full_name, places, token_id), expires_at
 
 
-def caller_key(session: Session, raw: str) -> str | None:
+def caller_key(session: Session, raw: str, *, cache: PrincipalCache | None = None) -> str | None:
     """A stable id of the caller behind a credential (for Idempotency-Key scoping)."""
-    principal = principal_for_token(session, raw, touch=False)
+    principal = principal_for_token(session, raw, cache=cache)
     return f"{principal.kind}:{principal.id}" if principal else None

@@ -201,11 +201,11 @@ def _fingerprint(scope: Scope, headers: Headers, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _caller(session, authorization: str) -> str | None:
+def _caller(state, session, authorization: str) -> str | None:
     scheme, _, credential = authorization.partition(" ")
     if scheme.lower() != "bearer" or not credential:
         return None
-    return caller_key(session, credential.strip())
+    return caller_key(session, credential.strip(), cache=state.principal_cache)
 
 
 def _caller_and_reserve(state, authorization: str, key: str, fingerprint: str):
@@ -213,7 +213,7 @@ def _caller_and_reserve(state, authorization: str, key: str, fingerprint: str):
     attempt looks the caller up in the same session as its claim of the key."""
     session = state.session_factory(write=True)
     try:
-        caller = _caller(session, authorization)
+        caller = _caller(state, session, authorization)
         if caller is None:
             return "anonymous", None
         return _reserve(state, caller, key, fingerprint, session=session)
