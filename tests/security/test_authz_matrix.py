@@ -59,6 +59,7 @@ MATRIX = {
     "GET /api/v1/needs/{need_id}": "401 200 200 404 403 403 200",
     "PATCH /api/v1/needs/{need_id}": "401 200 200 404 403 403 403",
     "GET /api/v1/households/{household_id}/timeline": "401 200 200 404 403 403 200",
+    "GET /api/v1/households/{household_id}/profile": "401 200 200 404 403 403 200",
     "GET /api/v1/agencies/scopes": "401 200 200 200 200 200 200",
     "POST /api/v1/agencies": "401 201 403 403 403 403 403",
     "GET /api/v1/agencies": "401 200 200 200 200 200 200",
