@@ -495,7 +495,7 @@ class Bench:
         ):
             headers = self.auth(role)
             dashboard = [
-                f"/api/v1/visits/due?within_days=7&page_size=1&place_id={place}",
+                f"/api/v1/visits/due?within_days=7&page_size=1&summary=totals&place_id={place}",
                 f"/api/v1/reports/poverty-rate?place_id={place}",
                 *(
                     f"/api/v1/reports/poverty-rate?year={y}&place_id={place}"

@@ -73,6 +73,7 @@ class FieldMixin(BaseClient):
         person_id: str | None = None,
         page_size: int = 50,
         page_token: str | None = None,
+        totals_only: bool = False,
     ) -> DuePage:
         params = without_blanks(
             {
@@ -81,6 +82,7 @@ class FieldMixin(BaseClient):
                 "person_id": person_id,
                 "page_size": page_size,
                 "page_token": page_token,
+                "summary": "totals" if totals_only else None,
             }
         )
         return DuePage.model_validate(

@@ -99,7 +99,9 @@ async def _trend(api: ApiClient, year: int, place_id: str | None) -> list[tuple[
 
 
 async def load_dashboard(api: ApiClient, *, place_id: str | None) -> Dashboard:
-    due = (await api.visits_due(within_days=7, place_id=place_id, page_size=1)).summary
+    due = (
+        await api.visits_due(within_days=7, place_id=place_id, page_size=1, totals_only=True)
+    ).summary
     try:
         return await _from_reports(api, place_id=place_id, due=due)
     except ApiUnavailable as exc:

@@ -75,6 +75,14 @@ def _counts(session: Session, clauses, as_of: date):
     )
 
 
+def _totals(session: Session, clauses, as_of: date) -> dict[str, Any]:
+    """Only how many are due and overdue: one count, without the rows per person and place
+    (a province has thousands of each; its dashboard shows two numbers)."""
+    overdue = func.sum(case((Household.next_visit_due_on < as_of, 1), else_=0))
+    due, late = session.exec(select(func.count(Household.id), overdue).where(*clauses)).one()
+    return {"due": int(due), "overdue": int(late or 0), "by_person": [], "by_place": []}
+
+
 def _summary(session: Session, clauses, as_of: date, persons: dict) -> dict[str, Any]:
     by_person, by_place = _counts(session, clauses, as_of)
     missing = {k for k, _, _ in by_person if k and k not in persons}
@@ -126,8 +134,10 @@ def due_list(
     params: PageParams,
     request: Request,
     response: Response,
+    totals_only: bool = False,
 ) -> dict[str, Any]:
-    """One page of the worklist, with counts per person in charge and per place."""
+    """One page of the worklist, with counts per person in charge and per place (or only the
+    totals)."""
     clauses = _filters(
         session,
         horizon=as_of + timedelta(days=within_days),
@@ -176,6 +186,9 @@ def due_list(
             }
         )
     page["items"] = items
-    summary = _summary(session, clauses, as_of, persons)
+    if totals_only:
+        summary = _totals(session, clauses, as_of)
+    else:
+        summary = _summary(session, clauses, as_of, persons)
     page.update(as_of=as_of, within_days=within_days, summary=summary)
     return page

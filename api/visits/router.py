@@ -1,7 +1,7 @@
 """/api/v1/visits: monitoring visits and the worklist of visits due."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy import false
@@ -42,6 +42,11 @@ def list_due(
     person_id: str | None = Query(
         None, max_length=32, description="A person in charge, or 'none' for nobody in charge"
     ),
+    summary: Literal["full", "totals"] = Query(
+        "full",
+        description="`totals`: only how many are due and overdue, without the counts per "
+        "person in charge and per place (empty lists)",
+    ),
 ):
     """Households due or overdue for a visit, most overdue first, with counts per person in
     charge and per place."""
@@ -54,6 +59,7 @@ def list_due(
         params=page,
         request=request,
         response=response,
+        totals_only=summary == "totals",
     )
 
 

@@ -251,6 +251,15 @@ class TestDueList:
         assert ids(person_id=officer_person["id"]) == [h1["id"]]
         assert ids(within_days=0) == [h1["id"], h2["id"]]
         assert ids(place_id=tree["hamlet_b"]["id"]) == []
+        # The dashboard asks for the two totals only: the same numbers, no rows.
+        params = {"as_of": self.AS_OF, "summary": "totals"}
+        totals = client.get(f"{URL}/due", params=params, headers=officer).json()
+        assert totals["summary"] == {"due": 3, "overdue": 1, "by_person": [], "by_place": []}
+        assert [i["household_id"] for i in totals["items"]] == [
+            i["household_id"] for i in due["items"]
+        ]
+        params["summary"] = "rows"
+        assert client.get(f"{URL}/due", params=params, headers=officer).status_code == 422
         everywhere = client.get(f"{URL}/due", params={"as_of": self.AS_OF}, headers=admin).json()
         assert [i["household_id"] for i in everywhere["items"]][:2] == sorted([h1["id"], h5["id"]])
         assert h6["id"] not in ids()
