@@ -2,10 +2,12 @@
 how rows are grouped by place or ethnicity, and rates in percent rounded half up.
 
 Everything here is SQL (GROUP BY on the database). Scoping comes from the ORM listener in
-api/core/scoping.py: every query joins the `households` entity, so a commune officer's
-report only ever counts their communes' households. Subqueries over status changes, visits
-and supports use the Core tables on purpose: the household join is what scopes them, and a
-household that moved to another commune keeps its history in the new commune's reports.
+api/core/scoping.py: every query reads the `households` entity or one of the maintained
+report tables (api/reports/counts.py), which carry their households' place path and are
+scoped the same way, so a commune officer's report only ever counts their communes'
+households. Subqueries over status changes, visits and supports use the Core tables on
+purpose: the household (or report table) they join is what scopes them, and a household
+that moved to another commune keeps its history in the new commune's reports.
 """
 
 from dataclasses import dataclass

@@ -22,7 +22,7 @@ the first committed.
 from collections.abc import Iterable
 from itertools import chain
 
-from sqlalchemy import delete, event, func, inspect, select, text
+from sqlalchemy import delete, event, inspect, select, text
 from sqlmodel import Session
 
 from api.core.bulkinsert import any_of, insert_rows
@@ -177,9 +177,3 @@ def _rebuild_places(session: Session, place_ids: list[str], *, clear: bool = Tru
     insert_rows(session, TABLES[0], status_rows(households, changes))
     insert_rows(session, TABLES[1], transition_rows(households, changes))
     insert_rows(session, TABLES[2], followed_rows(households, changes))
-
-
-def counts_are_empty(session: Session) -> bool:
-    """True when no count was ever built (a database migrated before the counts existed)."""
-    found = session.execute(select(func.count()).select_from(TABLES[0])).scalar_one()
-    return found == 0

@@ -24,6 +24,7 @@ from api.reports.common import (
     within,
     year_end_instant,
 )
+from api.reports.counts import FOLLOWED_STATUSES
 from api.reports.tables import Column, Table
 
 SP = Support.__table__
@@ -173,7 +174,7 @@ def coverage_report(session: Session, *, year: int | None, place_id: str | None)
     place = find_place(session, place_id)
     year = year or latest_year_with_data(session, place)
     followed = followed_in_year(year, place)
-    needy = followed.c.status.in_(("poor", "near_poor"))
+    needy = followed.c.status.in_(FOLLOWED_STATUSES)
     denominators = {"poor": 0, "near_poor": 0}
     stmt = select(followed.c.status, func.count()).where(needy).group_by(followed.c.status)
     for group, count in session.exec(stmt):
